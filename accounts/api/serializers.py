@@ -1,0 +1,23 @@
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+class MeSerializer(serializers.ModelSerializer):
+    email_verified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "avatar_url", "email_verified", "date_joined"]
+        read_only_fields = ["id", "email", "email_verified", "date_joined"]
+
+    def get_email_verified(self, user) -> bool:
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+class MeUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["full_name", "avatar_url"]

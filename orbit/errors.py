@@ -1,0 +1,80 @@
+"""Coded business errors. Raise these from services; the exception handler renders the envelope."""
+
+from rest_framework import status
+
+
+class OrbitError(Exception):
+    """Base of every error Orbit raises on purpose: a stable `code`, an HTTP status, a message and details."""
+
+    code = "error"
+    http_status = status.HTTP_400_BAD_REQUEST
+    default_message = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, *, details: dict | None = None, headers: dict | None = None):
+        self.message = message or self.default_message
+        self.details = details or {}
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class ValidationFailed(OrbitError):
+    code, http_status, default_message = "validation_error", 400, "The request is invalid."
+
+
+class NotFound(OrbitError):
+    code, http_status, default_message = "not_found", 404, "Not found."
+
+
+class PermissionDenied(OrbitError):
+    code, http_status, default_message = "permission_denied", 403, "You do not have permission to perform this action."
+
+
+class Conflict(OrbitError):
+    code, http_status, default_message = "conflict", 409, "The request conflicts with the current state."
+
+
+class PreconditionFailed(OrbitError):
+    code, http_status, default_message = "precondition_failed", 412, "The resource was changed by someone else."
+
+
+class PlanLimitExceeded(OrbitError):
+    code, http_status, default_message = "plan_limit_exceeded", 402, "Your plan's limit has been reached."
+
+
+class PayloadTooLarge(OrbitError):
+    code, http_status, default_message = "payload_too_large", 413, "The payload is too large."
+
+
+class UnsupportedMediaType(OrbitError):
+    code, http_status, default_message = "unsupported_media_type", 415, "This file type is not supported."
+
+
+class RateLimited(OrbitError):
+    code, http_status, default_message = "rate_limited", 429, "Too many requests. Try again later."
+
+
+class AIUnavailable(OrbitError):
+    code, http_status, default_message = "ai_unavailable", 503, "The AI provider is unavailable."
+
+
+# Stable codes the API may answer with, documented in the OpenAPI schema.
+ERROR_CODES = {
+    "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
+    "parse_error": "The request body is not valid JSON.",
+    "not_authenticated": "No valid credentials were given.",
+    "authentication_failed": "The credentials are invalid.",
+    "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",
+    "token_not_valid": "The access token is malformed, expired or revoked.",
+    "permission_denied": "The caller's role does not allow this action.",
+    "not_found": "No such resource, or it belongs to a workspace the caller is not a member of.",
+    "method_not_allowed": "The HTTP method is not allowed here.",
+    "not_acceptable": "The requested representation is not available.",
+    "unsupported_media_type": "The body or file type is not supported.",
+    "conflict": "The request conflicts with the current state.",
+    "precondition_failed": "If-Match did not match the current version.",
+    "plan_limit_exceeded": "The workspace's plan limit is reached; `details` carries limit, usage and plan.",
+    "payload_too_large": "The payload or file is too large.",
+    "rate_limited": "Too many requests; see the Retry-After header.",
+    "ai_unavailable": "The AI provider is unavailable.",
+    "server_error": "An unexpected error; the request id identifies it in the logs.",
+}

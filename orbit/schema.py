@@ -1,0 +1,37 @@
+"""OpenAPI: every operation documents the error envelope for the statuses it can answer."""
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from orbit.errors import ERROR_CODES
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=sorted(ERROR_CODES), help_text="Stable, machine-readable error code.")
+    message = serializers.CharField(help_text="Human-readable explanation.")
+    details = serializers.DictField(help_text="Field errors, limits or other structured context.")
+
+
+@extend_schema_serializer(component_name="ErrorEnvelope")
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "404", "429", "500"]
+        if self.method != "GET":
+            codes.append("403")
+        for code in codes:
+            responses.setdefault(code, self._get_response_for_code(ErrorEnvelopeSerializer, code, direction=direction))
+        return responses
+
+
+class OrbitJWTScheme(SimpleJWTScheme):
+    """Documents `orbit.authentication.JWTAuthentication` as the bearer scheme it is."""
+
+    target_class = "orbit.authentication.JWTAuthentication"
+    name = "jwtAuth"

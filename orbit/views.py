@@ -1,0 +1,73 @@
+"""Liveness and readiness probes."""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class HealthView(APIView):
+    """The process is alive and serving requests. Touches nothing else."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=inline_serializer("Health", {"status": serializers.CharField()}))
+    def get(self, request):
+        return Response({"status": "ok"})
+
+
+def _database_check() -> dict:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True}
+    except Exception as exc:  # any driver error means "not ready"
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _migrations_check() -> dict:
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return {"ok": not pending, "pending": len(pending)}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _queue_check() -> dict:
+    from django_q.brokers import get_broker
+
+    try:
+        broker = get_broker()
+        return {"ok": bool(broker.ping()), "queued": broker.queue_size()}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+class ReadyView(APIView):
+    """Ready to serve: database reachable, migrations applied, task queue reachable. 503 otherwise."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): inline_serializer(
+                "Readiness", {"status": serializers.CharField(), "checks": serializers.DictField()}
+            ),
+            (503, "application/json"): inline_serializer(
+                "NotReady", {"status": serializers.CharField(), "checks": serializers.DictField()}
+            ),
+        }
+    )
+    def get(self, request):
+        checks = {"database": _database_check()}
+        if checks["database"]["ok"]:
+            checks["migrations"] = _migrations_check()
+            checks["queue"] = _queue_check()
+        ready = all(check["ok"] for check in checks.values()) and len(checks) == 3
+        return Response({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)

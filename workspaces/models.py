@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from orbit.models import TimestampedModel
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def for_user(self, user):
+        """Workspaces `user` is a member of (never soft-deleted ones)."""
+        return self.alive().filter(memberships__user=user)
+
+
+class Workspace(TimestampedModel):
+    """A tenant: everything a team owns hangs off one workspace."""
+
+    class Privacy(models.TextChoices):
+        PRIVATE = "private", "Private: members only"
+        TEAM = "team", "Team: anyone invited"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=64, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_workspaces")
+    industry = models.CharField(max_length=120, blank=True)
+    team_size = models.CharField(max_length=32, blank=True)
+    privacy = models.CharField(max_length=16, choices=Privacy.choices, default=Privacy.PRIVATE)
+    goals = models.JSONField(default=list, blank=True)
+    logo_url = models.URLField(max_length=500, blank=True)
+    primary_color = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Use a hex colour such as #1A2B3C.")],
+    )
+    # Onboarding progress of the workspace's creator: {"steps": {"team": "done"|"skipped", ...}}.
+    onboarding = models.JSONField(default=dict, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def email(self) -> str:
+        """The billing contact; dj-stripe needs an `email` on its subscriber model."""
+        return self.owner.email
+
+
+class Membership(TimestampedModel):
+    """A user's role in a workspace. Roles are ordered, so `role >= Role.EDITOR` reads naturally."""
+
+    class Role(models.IntegerChoices):
+        VIEWER = 10, "viewer"
+        EDITOR = 20, "editor"
+        ADMIN = 30, "admin"
+        OWNER = 40, "owner"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.PositiveSmallIntegerField(choices=Role.choices, default=Role.EDITOR)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="workspaces_membership_unique")]
+        indexes = [models.Index(fields=["user", "workspace"])]
+        ordering = ["-role", "created_at"]
+
+    def __str__(self):
+        return f"{self.user} in {self.workspace} as {self.get_role_display()}"
+
+    @property
+    def role_name(self) -> str:
+        return self.Role(self.role).label
+
+
+class Invitation(TimestampedModel):
+    """An emailed invitation. Only a SHA-256 of the token is stored; the token itself is in the mail."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.PositiveSmallIntegerField(choices=Membership.Role.choices, default=Membership.Role.EDITOR)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one pending invitation per address and workspace.
+            models.UniqueConstraint(
+                "workspace",
+                models.functions.Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="workspaces_invitation_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.workspace}"
+
+
+class ActivityEvent(TimestampedModel):
+    """Append-only log of what happened in a workspace. Written only through `workspaces.activity.record`."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verb = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"]),
+            models.Index(fields=["workspace", "target_type", "target_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} by {self.actor_id} in {self.workspace_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Activity events are append-only.")
+        super().save(*args, **kwargs)
