@@ -34,3 +34,39 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def make_client(db):
     return client_for
+
+
+@pytest.fixture
+def workspace(db):
+    from workspaces.tests.factories import WorkspaceFactory
+
+    return WorkspaceFactory()
+
+
+@pytest.fixture
+def other_workspace(db):
+    from workspaces.tests.factories import WorkspaceFactory
+
+    return WorkspaceFactory()
+
+
+@pytest.fixture
+def member(workspace, make_client):
+    """`member("viewer")` → an APIClient signed in as a fresh user with that role in `workspace`.
+
+    The client has `.user` and `.membership`; "owner" returns the workspace owner's client.
+    """
+    from workspaces.models import Membership
+    from workspaces.tests.factories import MembershipFactory
+
+    def make(role: str = "editor", *, in_workspace=None):
+        target = in_workspace or workspace
+        if role == "owner":
+            membership = Membership.objects.get(workspace=target, user=target.owner)
+        else:
+            membership = MembershipFactory(workspace=target, role=Membership.Role[role.upper()])
+        client = make_client(membership.user)
+        client.membership = membership
+        return client
+
+    return make

@@ -11,6 +11,10 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("accounts.api.urls")),
+    path("", include("workspaces.api.urls")),
+    path("", include("templates.api.urls")),
+    path("workspaces/<uuid:workspace_id>/", include("scopes.api.urls")),
+    path("workspaces/<uuid:workspace_id>/", include("documents.api.urls")),
 ]
 
 urlpatterns = [

@@ -35,6 +35,8 @@ class Workspace(TimestampedModel):
         blank=True,
         validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Use a hex colour such as #1A2B3C.")],
     )
+    # The plan in force; Free until billing (Stripe, through dj-stripe) says otherwise.
+    plan = models.CharField(max_length=32, default="free")
     # Onboarding progress of the workspace's creator: {"steps": {"team": "done"|"skipped", ...}}.
     onboarding = models.JSONField(default=dict, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
