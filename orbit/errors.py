@@ -57,6 +57,14 @@ class AIUnavailable(OrbitError):
     code, http_status, default_message = "ai_unavailable", 503, "The AI provider is unavailable."
 
 
+class MalwareDetected(OrbitError):
+    code, http_status, default_message = "malware_detected", 422, "The file was rejected by the malware scan."
+
+
+class ServiceUnavailable(OrbitError):
+    code, http_status, default_message = "service_unavailable", 503, "A service Orbit depends on is unavailable."
+
+
 # Stable codes the API may answer with, documented in the OpenAPI schema.
 ERROR_CODES = {
     "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
@@ -76,5 +84,7 @@ ERROR_CODES = {
     "payload_too_large": "The payload or file is too large.",
     "rate_limited": "Too many requests; see the Retry-After header.",
     "ai_unavailable": "The AI provider is unavailable.",
+    "malware_detected": "The malware scan rejected the file; it was deleted from storage.",
+    "service_unavailable": "Storage or the malware scanner is unavailable; nothing was changed, try again.",
     "server_error": "An unexpected error; the request id identifies it in the logs.",
 }

@@ -1,0 +1,76 @@
+from rest_framework import serializers
+
+from documents.models import Document, DocumentPage
+
+
+class DocumentCreateSerializer(serializers.Serializer):
+    filename = serializers.CharField(max_length=255)
+    size = serializers.IntegerField(min_value=0, help_text="Size in bytes of the file about to be uploaded.")
+    content_type = serializers.CharField(max_length=127)
+
+
+class UploadTargetSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    method = serializers.CharField()
+    headers = serializers.DictField(child=serializers.CharField())
+    expires_at = serializers.DateTimeField()
+
+
+class UserSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = UserSummarySerializer(read_only=True, allow_null=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "filename",
+            "content_type",
+            "detected_type",
+            "size_bytes",
+            "sha256",
+            "status",
+            "error",
+            "scan_status",
+            "page_count",
+            "progress",
+            "uploaded_by",
+            "created_at",
+            "updated_at",
+            "confirmed_at",
+            "processed_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, document) -> dict:
+        """While processing: pages done out of the page count (null until the count is known)."""
+        return {"pages_done": document.pages_done, "page_count": document.page_count}
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    document = DocumentSerializer()
+    upload = UploadTargetSerializer()
+
+
+class DownloadSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    expires_at = serializers.DateTimeField()
+
+
+class DocumentPageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentPage
+        fields = ["number", "text", "ocr", "confidence"]
+        read_only_fields = fields
+
+
+class DocumentTextSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    page_count = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField(help_text="All pages joined by form feeds (\\f).")

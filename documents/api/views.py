@@ -1,0 +1,163 @@
+"""Thin views: input → service → output. Tenancy and roles come from WorkspaceScopedViewSet."""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents import blobs, selectors, services
+from documents.api import serializers as s
+from documents.api.filters import DocumentFilter
+from documents.models import Document
+from orbit.errors import NotFound, ServiceUnavailable, ValidationFailed
+from orbit.pagination import CursorPagination
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
+    """Documents of a workspace: viewers read; editors upload, confirm, reprocess and delete."""
+
+    queryset = Document.objects.all()
+    serializer_class = s.DocumentSerializer
+    filterset_class = DocumentFilter
+    ordering_fields = ["created_at", "filename", "size_bytes", "status", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.document_list(super().get_queryset())
+
+    @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentUploadSerializer})
+    def create(self, request, workspace_id):
+        """Ask for an upload: returns the pending document and where to send the bytes ({url, method, headers})."""
+        incoming = s.DocumentCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        document, link = services.create_upload(
+            workspace=self.workspace, uploaded_by=request.user, **incoming.validated_data
+        )
+        return Response(
+            {"document": s.DocumentSerializer(document).data, "upload": s.UploadTargetSerializer(link.as_dict()).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, workspace_id, pk):
+        """After the upload: checks size, type (from the bytes) and the malware scan, then queues processing."""
+        document = services.confirm_upload(document=self.get_object(), actor=request.user)
+        return Response(s.DocumentSerializer(document).data)
+
+    @extend_schema(request=None, responses=s.UploadTargetSerializer)
+    @action(detail=True, methods=["post"], url_path="upload-url")
+    def upload_url(self, request, workspace_id, pk):
+        """A fresh upload URL for a pending document whose first one expired."""
+        link = services.upload_link(document=self.get_object())
+        return Response(s.UploadTargetSerializer(link.as_dict()).data)
+
+    @extend_schema(request=None, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request, workspace_id, pk):
+        document = services.reprocess_document(document=self.get_object(), actor=request.user)
+        return Response(s.DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, workspace_id, pk):
+        services.delete_document(document=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=s.DownloadSerializer)
+    @action(detail=True, methods=["get"])
+    def download(self, request, workspace_id, pk):
+        """A short-lived signed URL to the original file (objects are private)."""
+        document = self.get_object()
+        if not document.blob_stored:
+            raise NotFound("This document has no stored file.")
+        link = blobs.download_link(document)
+        return Response(s.DownloadSerializer({"url": link.url, "expires_at": link.expires_at}).data)
+
+    @extend_schema(responses=s.DocumentTextSerializer)
+    @action(detail=True, methods=["get"])
+    def text(self, request, workspace_id, pk):
+        document = self.get_object()
+        return Response(
+            s.DocumentTextSerializer(
+                {
+                    "id": document.id,
+                    "status": document.status,
+                    "page_count": document.page_count,
+                    "text": Document.objects.values_list("extracted_text", flat=True).get(pk=document.pk),
+                }
+            ).data
+        )
+
+
+class PageNumberOrder(CursorPagination):
+    ordering = "number"
+
+
+class DocumentPageViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
+    """A document's text, page by page, in page order; `?number=4` gives one page."""
+
+    serializer_class = s.DocumentPageSerializer
+    queryset = Document.objects.defer(*selectors.HEAVY_FIELDS)
+    pagination_class = PageNumberOrder
+    filter_backends = []
+
+    @extend_schema(parameters=[OpenApiParameter("number", OpenApiTypes.INT, description="Only this page.")])
+    def list(self, request, workspace_id, pk):
+        document = self.get_object()
+        pages = selectors.document_pages(document=document)
+        number = request.query_params.get("number")
+        if number is not None:
+            if not number.isdigit():
+                raise ValidationFailed("`number` must be a page number.", details={"number": ["Not a page number."]})
+            pages = pages.filter(number=int(number))
+        page = self.paginate_queryset(pages)
+        return self.get_paginated_response(s.DocumentPageSerializer(page, many=True).data)
+
+
+class DocumentBlobView(APIView):
+    """Local-storage stand-in for S3: PUT receives an upload, GET serves a download, both authorised by the
+    signed, short-lived `token` in the URL (like an S3 presigned URL), not by a login."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    schema = None  # not part of the public API; clients only follow URLs the API hands out
+
+    def _document(self, workspace_id, pk) -> Document:
+        document = Document.objects.select_related("workspace").filter(pk=pk, workspace_id=workspace_id).first()
+        if document is None:
+            raise NotFound()
+        return document
+
+    def put(self, request, workspace_id, pk):
+        if blobs.is_s3():
+            raise NotFound()
+        document = self._document(workspace_id, pk)
+        length = request.META.get("CONTENT_LENGTH")
+        services.receive_local_upload(
+            document=document,
+            token=request.query_params.get("token", ""),
+            stream=request._request,
+            declared_length=int(length) if length and length.isdigit() else None,
+        )
+        return Response(status=status.HTTP_200_OK)
+
+    def get(self, request, workspace_id, pk):
+        if blobs.is_s3():
+            raise NotFound()
+        document = self._document(workspace_id, pk)
+        try:
+            handle = services.open_local_download(document=document, token=request.query_params.get("token", ""))
+        except FileNotFoundError as exc:
+            raise NotFound("The file is no longer stored.") from exc
+        except OSError as exc:
+            raise ServiceUnavailable() from exc
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.detected_type or "application/octet-stream",
+        )

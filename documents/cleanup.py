@@ -1,0 +1,10 @@
+"""`manage.py cleanup` hook: orphaned pending uploads, and stale processing picked up again."""
+
+from documents import services
+
+
+def cleanup(now) -> dict:
+    return {
+        "orphaned uploads removed": services.remove_orphaned_uploads(now=now),
+        "stale documents requeued": services.requeue_stale(now=now),
+    }

@@ -1,0 +1,172 @@
+"""The processing pipeline run by the worker: claim → download → extract pages → store, exactly once per run.
+
+Delivery is at least once (django-q2's `retry` is a lease), so every step is guarded:
+- the claim is a conditional UPDATE (uploaded, or processing with a claim older than the lease);
+- the claim is identified by (processing_run, claimed_at); progress and the final write only touch the row
+  while that claim still holds, so a worker that lost its lease, or a document deleted or reprocessed
+  meanwhile, writes nothing;
+- the final write replaces the pages and records `document.processed` in one transaction, once per run.
+Storage outages are retried with exponential backoff (a django-q ONCE schedule); files that cannot be read
+fail at once with a readable error.
+"""
+
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import structlog
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import schedule
+
+from documents import blobs, text_extraction
+from documents.models import Document, DocumentPage
+from workspaces import activity
+
+logger = structlog.get_logger(__name__)
+
+PAGE_SEPARATOR = "\f"
+
+
+def _claim(document_id: str) -> tuple[Document, object] | None:
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE)
+    claimed = (
+        Document.objects.filter(pk=document_id)
+        .filter(Q(status=Document.Status.UPLOADED) | Q(status=Document.Status.PROCESSING, claimed_at__lt=stale_before))
+        .update(
+            status=Document.Status.PROCESSING,
+            claimed_at=now,
+            processing_attempts=F("processing_attempts") + 1,
+            pages_done=0,
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    document = Document.objects.select_related("workspace").get(pk=document_id)
+    claim = Document.objects.filter(
+        pk=document.pk,
+        status=Document.Status.PROCESSING,
+        processing_run=document.processing_run,
+        claimed_at=now,
+    )
+    return document, claim
+
+
+def _fail(document: Document, claim, message: str) -> bool:
+    with transaction.atomic():
+        changed = claim.update(status=Document.Status.FAILED, error=message, claimed_at=None, updated_at=timezone.now())
+        if changed:
+            activity.record(
+                workspace=document.workspace,
+                actor=None,
+                verb="document.failed",
+                target=document,
+                metadata={"filename": document.filename, "stage": "processing", "run": document.processing_run},
+            )
+    return bool(changed)
+
+
+def _retry_later(document: Document, claim, reason: str) -> str:
+    attempts = document.processing_attempts
+    if attempts >= settings.DOCUMENT_PROCESSING_MAX_ATTEMPTS:
+        _fail(document, claim, f"Storage was unavailable on {attempts} attempts; try reprocessing later.")
+        return "failed"
+    delay = settings.DOCUMENT_RETRY_BACKOFF * 2 ** (attempts - 1)
+    with transaction.atomic():
+        if claim.update(
+            status=Document.Status.UPLOADED,
+            claimed_at=None,
+            error=f"Storage unavailable; retrying in {delay} s (attempt {attempts}).",
+            updated_at=timezone.now(),
+        ):
+            schedule(
+                "documents.tasks.process_document",
+                str(document.id),
+                schedule_type=Schedule.ONCE,
+                repeats=1,
+                next_run=timezone.now() + timedelta(seconds=delay),
+            )
+    logger.warning("document_processing_retry", document_id=str(document.id), attempt=attempts, reason=reason)
+    return "retry"
+
+
+def _store(document: Document, claim, pages: list[text_extraction.ExtractedPage]) -> bool:
+    with transaction.atomic():
+        if not list(claim.select_for_update().values_list("pk", flat=True)):
+            return False
+        DocumentPage.objects.filter(document=document).delete()
+        DocumentPage.objects.bulk_create(
+            DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr, confidence=p.confidence)
+            for p in pages
+        )
+        now = timezone.now()
+        claim.update(
+            status=Document.Status.COMPLETED,
+            extracted_text=PAGE_SEPARATOR.join(p.text for p in pages),
+            page_count=len(pages),
+            pages_done=len(pages),
+            error="",
+            claimed_at=None,
+            processed_at=now,
+            updated_at=now,
+        )
+        activity.record(
+            workspace=document.workspace,
+            actor=None,
+            verb="document.processed",
+            target=document,
+            metadata={
+                "filename": document.filename,
+                "run": document.processing_run,
+                "page_count": len(pages),
+                "ocr_pages": sum(1 for p in pages if p.ocr),
+            },
+        )
+    return True
+
+
+def process(document_id: str) -> str:
+    """Run the pipeline for one document. Returns what happened: completed, failed, retry or skipped."""
+    claimed = _claim(document_id)
+    if claimed is None:
+        return "skipped"  # done, deleted, or another worker holds a live claim
+    document, claim = claimed
+    if document.processing_attempts > settings.DOCUMENT_PROCESSING_MAX_ATTEMPTS:
+        # Claimed again and again without finishing: the worker keeps dying on this file.
+        _fail(
+            document, claim, "Processing did not finish after several attempts; the file may be too large or damaged."
+        )
+        return "failed"
+
+    def progress(done: int, total: int | None) -> None:
+        claim.update(pages_done=done, page_count=total)
+
+    try:
+        source, _size, sha256 = blobs.download(document.storage_key)
+        with source, tempfile.NamedTemporaryFile(prefix="orbit-doc-") as local:
+            if document.sha256 and sha256 != document.sha256:
+                raise text_extraction.ExtractionFailed("The stored file changed after it was checked; upload it again.")
+            shutil.copyfileobj(source, local)
+            local.flush()
+            pages = text_extraction.extract(Path(local.name), document.detected_type, progress=progress)
+    except blobs.BlobMissing:
+        _fail(document, claim, "The file is missing from storage; upload it again.")
+        return "failed"
+    except blobs.BlobUnavailable as exc:
+        return _retry_later(document, claim, str(exc))
+    except text_extraction.ExtractionFailed as exc:
+        _fail(document, claim, str(exc))
+        return "failed"
+    except (OperationalError, InterfaceError):
+        raise  # the database, not the file: leave the claim to expire and be picked up again
+    except Exception:
+        logger.exception("document_processing_crashed", document_id=str(document.id))
+        _fail(document, claim, "The file could not be processed because of an internal error; try reprocessing.")
+        return "failed"
+    return "completed" if _store(document, claim, pages) else "skipped"

@@ -1,0 +1,331 @@
+"""Writes on documents: asking for an upload, receiving it (local storage), confirming, deleting, reprocessing.
+
+Rejected uploads are marked failed and their bytes deleted *before* the error is raised, in their own
+transaction, so the refusal sticks even though the request answers with an error.
+"""
+
+import tempfile
+import uuid
+from datetime import timedelta
+from typing import BinaryIO
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django_q.tasks import async_task
+
+from billing.plans import enforce_limit, plan_for
+from documents import blobs, file_types, scanning
+from documents.models import Document
+from orbit.errors import (
+    Conflict,
+    MalwareDetected,
+    NotFound,
+    OrbitError,
+    PayloadTooLarge,
+    PermissionDenied,
+    PlanLimitExceeded,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from workspaces import activity
+
+logger = structlog.get_logger(__name__)
+
+ACCEPTED_LABEL = "PDF, DOCX, PNG, JPEG, TIFF, plain text or markdown"
+
+
+def _storage_key(*, workspace_id, document_id, filename: str) -> str:
+    safe = get_valid_filename(filename)[-120:] or "file"
+    return f"documents/{workspace_id}/{document_id}/{safe}"
+
+
+def _enqueue(document_id) -> None:
+    transaction.on_commit(lambda: async_task("documents.tasks.process_document", str(document_id)))
+
+
+def _too_large(*, size: int, plan: dict) -> PayloadTooLarge:
+    maximum = plan["max_file_bytes"]
+    return PayloadTooLarge(
+        f"The file is {size} bytes; the {plan['name']} plan allows files up to {maximum} bytes.",
+        details={"limit": maximum, "size": size, "plan": plan["code"], "limit_name": "max_file_bytes"},
+    )
+
+
+@transaction.atomic
+def create_upload(
+    *, workspace, uploaded_by, filename: str, size: int, content_type: str
+) -> tuple[Document, blobs.Link]:
+    """A pending Document and the short-lived URL the client sends the bytes to."""
+    declared = file_types.normalize_declared(content_type)
+    if declared not in file_types.ACCEPTED_TYPES:
+        raise UnsupportedMediaType(
+            f"Files of type {content_type or 'unknown'} are not accepted. Upload {ACCEPTED_LABEL}.",
+            details={"content_type": content_type, "accepted": list(file_types.ACCEPTED_TYPES)},
+        )
+    if size <= 0:
+        raise ValidationFailed("The file is empty.", details={"size": ["The file is empty."]})
+    plan = plan_for(workspace)
+    if plan.get("max_file_bytes") is not None and size > plan["max_file_bytes"]:
+        raise _too_large(size=size, plan=plan)
+    enforce_limit(workspace=workspace, limit="storage_bytes", adding=size)
+    document_id = uuid.uuid4()
+    document = Document(
+        id=document_id,
+        workspace=workspace,
+        uploaded_by=uploaded_by,
+        filename=filename,
+        content_type=declared,
+        size_bytes=size,
+        storage_key=_storage_key(workspace_id=workspace.id, document_id=document_id, filename=filename),
+    )
+    document.full_clean()
+    document.save(force_insert=True)
+    return document, blobs.upload_link(document)
+
+
+def upload_link(*, document) -> blobs.Link:
+    """A fresh upload URL for a document still waiting for its bytes (the first one may have expired)."""
+    if document.status != Document.Status.PENDING:
+        raise Conflict("This document's file was already received.")
+    return blobs.upload_link(document)
+
+
+def receive_local_upload(*, document, token: str, stream: BinaryIO, declared_length: int | None) -> None:
+    """The local-storage stand-in for S3's presigned PUT: the signed token is the only credential."""
+    _check_link(document=document, token=token, op="put")
+    if document.status != Document.Status.PENDING:
+        raise Conflict("This document's file was already received; start a new upload to replace it.")
+    plan = plan_for(document.workspace)
+    maximum = plan.get("max_file_bytes")
+    if maximum is not None and declared_length is not None and declared_length > maximum:
+        raise _too_large(size=declared_length, plan=plan)
+    with tempfile.SpooledTemporaryFile(max_size=8 * blobs.CHUNK) as buffer:
+        total = 0
+        while chunk := stream.read(blobs.CHUNK):
+            total += len(chunk)
+            if maximum is not None and total > maximum:
+                raise _too_large(size=total, plan=plan)
+            buffer.write(chunk)
+        buffer.seek(0)
+        blobs.write(document.storage_key, buffer)
+
+
+def _check_link(*, document, token: str, op: str) -> None:
+    try:
+        blobs.check_local_link(token, document=document, op=op)
+    except blobs.ExpiredLink as exc:
+        raise PermissionDenied("This link has expired; ask for a new one.") from exc
+    except blobs.BadLink as exc:
+        # Same answer as a missing document: a bad signature reveals nothing.
+        raise NotFound() from exc
+
+
+def open_local_download(*, document, token: str) -> BinaryIO:
+    _check_link(document=document, token=token, op="get")
+    if not document.blob_stored:
+        raise NotFound("The file is no longer stored.")
+    return blobs.storage().open(document.storage_key, "rb")
+
+
+def _reject(document: Document, error: OrbitError, *, scan_status: str = "", signature: str = "") -> OrbitError:
+    """Mark a pending document failed, delete its bytes, record the event; returns `error` for the caller to raise."""
+    with transaction.atomic():
+        updates = {"status": Document.Status.FAILED, "error": error.message, "blob_stored": False}
+        if scan_status:
+            updates.update(scan_status=scan_status, scan_signature=signature)
+        changed = Document.objects.filter(pk=document.pk, status=Document.Status.PENDING).update(
+            **updates, updated_at=timezone.now()
+        )
+        if changed:
+            activity.record(
+                workspace=document.workspace,
+                actor=document.uploaded_by,
+                verb="document.failed",
+                target=document,
+                metadata={"filename": document.filename, "stage": "confirm", "error": error.code},
+            )
+    try:
+        blobs.delete(document.storage_key)
+    except (blobs.BlobMissing, blobs.BlobUnavailable):
+        # The row is failed and no longer counts; cleanup removes bytes of failed rows it finds later.
+        logger.warning("document_blob_delete_failed", document_id=str(document.id))
+    return error
+
+
+def confirm_upload(*, document: Document, actor) -> Document:
+    """Check the stored bytes and queue processing. Idempotent: confirming an accepted upload returns it unchanged.
+
+    Runs storage I/O outside any transaction; the final state change re-checks the row under lock.
+    """
+    document.refresh_from_db()
+    if document.status != Document.Status.PENDING:
+        if document.status == Document.Status.FAILED:
+            raise Conflict(f"This upload was rejected: {document.error} Start a new upload.")
+        return document
+    plan = plan_for(document.workspace)
+    maximum = plan.get("max_file_bytes")
+    try:
+        real_size = blobs.size(document.storage_key)
+    except blobs.BlobMissing as exc:
+        raise Conflict("No file has been uploaded for this document yet; send it to the upload URL first.") from exc
+    except blobs.BlobUnavailable as exc:
+        raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
+    if real_size == 0:
+        raise _reject(document, ValidationFailed("The file is empty.", details={"size": ["The file is empty."]}))
+    if maximum is not None and real_size > maximum:
+        raise _reject(document, _too_large(size=real_size, plan=plan))
+    try:
+        file, size, sha256 = blobs.download(document.storage_key, max_bytes=maximum)
+    except blobs.BlobMissing as exc:
+        raise Conflict("The uploaded file disappeared from storage; upload it again.") from exc
+    except blobs.BlobUnavailable as exc:
+        raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
+    with file:
+        if maximum is not None and size > maximum:  # grew between HEAD and GET
+            raise _reject(document, _too_large(size=size, plan=plan))
+        try:
+            detection = file_types.detect(file, declared=document.content_type)
+        except file_types.ArchiveTooLarge as exc:
+            raise _reject(document, PayloadTooLarge(str(exc))) from exc
+        if detection.content_type is None:
+            raise _reject(
+                document,
+                UnsupportedMediaType(
+                    f"The file is {detection.description}, which is not accepted. Upload {ACCEPTED_LABEL}.",
+                    details={"detected": detection.description, "accepted": list(file_types.ACCEPTED_TYPES)},
+                ),
+            )
+        if not file_types.types_match(document.content_type, detection.content_type):
+            raise _reject(
+                document,
+                UnsupportedMediaType(
+                    f"The file was declared as {document.content_type} but its contents are {detection.description}.",
+                    details={"declared": document.content_type, "detected": detection.content_type},
+                ),
+            )
+        try:
+            verdict = scanning.scan(file)
+        except scanning.ScannerUnavailable as exc:
+            logger.warning("document_scan_unavailable", document_id=str(document.id), error=str(exc))
+            raise ServiceUnavailable(
+                "The malware scanner is unavailable; the upload was kept, confirm again later."
+            ) from exc
+    if not verdict.clean:
+        raise _reject(
+            document,
+            MalwareDetected(
+                f"The malware scan found {verdict.signature}; the file was deleted.",
+                details={"signature": verdict.signature},
+            ),
+            scan_status=Document.ScanStatus.INFECTED,
+            signature=verdict.signature,
+        )
+    try:
+        return _accept(document=document, actor=actor, size=size, sha256=sha256, detected=detection.content_type)
+    except PlanLimitExceeded as exc:
+        raise _reject(document, exc) from exc
+
+
+@transaction.atomic
+def _accept(*, document: Document, actor, size: int, sha256: str, detected: str) -> Document:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.status != Document.Status.PENDING:  # a concurrent confirm won
+        return locked
+    enforce_limit(workspace=locked.workspace, limit="storage_bytes", adding=size)
+    locked.size_bytes = size
+    locked.sha256 = sha256
+    locked.detected_type = detected
+    locked.scan_status = Document.ScanStatus.CLEAN
+    locked.blob_stored = True
+    locked.status = Document.Status.UPLOADED
+    locked.confirmed_at = timezone.now()
+    locked.processing_run = 1
+    locked.processing_attempts = 0
+    locked.save()
+    activity.record(
+        workspace=locked.workspace,
+        actor=actor,
+        verb="document.uploaded",
+        target=locked,
+        metadata={"filename": locked.filename, "size_bytes": size, "content_type": detected},
+    )
+    _enqueue(locked.id)
+    return locked
+
+
+def delete_document(*, document: Document, actor) -> None:
+    """Remove the bytes first: if storage is down nothing changes; the row (and its storage usage) goes after."""
+    if document.blob_stored or document.status == Document.Status.PENDING:
+        try:
+            blobs.delete(document.storage_key)
+        except blobs.BlobMissing:
+            pass
+        except blobs.BlobUnavailable as exc:
+            raise ServiceUnavailable("Storage is unavailable; the document was not deleted, try again.") from exc
+    with transaction.atomic():
+        deleted, _ = Document.objects.filter(pk=document.pk).delete()
+        if deleted:
+            activity.record(
+                workspace=document.workspace,
+                actor=actor,
+                verb="document.deleted",
+                target=document,
+                metadata={"filename": document.filename, "size_bytes": document.size_bytes},
+            )
+
+
+@transaction.atomic
+def reprocess_document(*, document: Document, actor) -> Document:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if not locked.blob_stored:
+        raise Conflict("This document has no stored file to process; upload it again.")
+    if locked.status in (Document.Status.UPLOADED, Document.Status.PROCESSING):
+        raise Conflict("This document is already being processed.")
+    Document.objects.filter(pk=locked.pk).update(
+        status=Document.Status.UPLOADED,
+        processing_run=F("processing_run") + 1,
+        processing_attempts=0,
+        claimed_at=None,
+        pages_done=0,
+        error="",
+        updated_at=timezone.now(),
+    )
+    _enqueue(locked.id)
+    locked.refresh_from_db()
+    return locked
+
+
+def requeue_stale(*, now) -> int:
+    """Queue again what a dead worker or a lost enqueue left behind: claims older than the lease, and uploads
+    queued longer than the lease ago. The task's claim makes a duplicate enqueue harmless."""
+    cutoff = now - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE)
+    stale = list(
+        Document.objects.filter(status=Document.Status.PROCESSING, claimed_at__lt=cutoff).values_list("id", flat=True)
+    )
+    stale += list(
+        Document.objects.filter(status=Document.Status.UPLOADED, updated_at__lt=cutoff).values_list("id", flat=True)
+    )
+    for document_id in stale:
+        async_task("documents.tasks.process_document", str(document_id))
+    return len(stale)
+
+
+def remove_orphaned_uploads(*, now) -> int:
+    """Pending uploads never confirmed within DOCUMENT_PENDING_TTL_HOURS: delete any bytes sent, then the row."""
+    cutoff = now - timedelta(hours=settings.DOCUMENT_PENDING_TTL_HOURS)
+    removed = 0
+    for document in Document.objects.filter(status=Document.Status.PENDING, created_at__lt=cutoff).iterator():
+        try:
+            blobs.delete(document.storage_key)
+        except blobs.BlobMissing:
+            pass
+        except blobs.BlobUnavailable:
+            continue  # try again on the next run
+        if Document.objects.filter(pk=document.pk, status=Document.Status.PENDING).delete()[0]:
+            removed += 1
+    return removed

@@ -1,0 +1,38 @@
+import factory
+
+from accounts.tests.factories import UserFactory
+from documents.models import Document, DocumentPage
+from workspaces.tests.factories import WorkspaceFactory
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A processed plain-text document (no bytes in storage unless a test puts them there)."""
+
+    class Meta:
+        model = Document
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    uploaded_by = factory.LazyAttribute(lambda o: o.workspace.owner)
+    filename = factory.Sequence(lambda n: f"brief-{n}.txt")
+    content_type = "text/plain"
+    detected_type = "text/plain"
+    size_bytes = 1024
+    sha256 = ""
+    storage_key = factory.LazyAttributeSequence(lambda o, n: f"documents/{o.workspace.id}/factory-{n}/{o.filename}")
+    blob_stored = True
+    status = Document.Status.COMPLETED
+    scan_status = Document.ScanStatus.CLEAN
+    page_count = 1
+    processing_run = 1
+
+
+class DocumentPageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentPage
+
+    document = factory.SubFactory(DocumentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("paragraph")
+
+
+__all__ = ["DocumentFactory", "DocumentPageFactory", "UserFactory"]

@@ -1,0 +1,40 @@
+"""The browser's upload flow over the API, for tests: ask → send the bytes to the returned URL → confirm."""
+
+from urllib.parse import urlsplit
+
+import requests
+
+
+def ask(client, workspace, *, filename: str, data: bytes, content_type: str, size: int | None = None):
+    return client.post(
+        f"/api/workspaces/{workspace.id}/documents/",
+        {"filename": filename, "size": len(data) if size is None else size, "content_type": content_type},
+        format="json",
+    )
+
+
+def send(upload: dict, data: bytes, *, client=None):
+    """PUT the bytes where the API said. Local URLs go through the Django test client (`client`) unless it is None,
+    in which case real HTTP is used (S3 presigned URLs, live_server)."""
+    if client is None:
+        response = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=10)
+        return response.status_code
+    parts = urlsplit(upload["url"])
+    path = f"{parts.path}?{parts.query}"
+    response = client.generic(
+        "PUT", path, data=data, content_type=upload["headers"].get("Content-Type", "application/octet-stream")
+    )
+    return response.status_code
+
+
+def confirm(client, workspace, document_id):
+    return client.post(f"/api/workspaces/{workspace.id}/documents/{document_id}/confirm")
+
+
+def upload(client, workspace, *, filename: str, data: bytes, content_type: str, blob_client=None):
+    """The whole flow; returns the confirm response. `blob_client`: see `send`."""
+    asked = ask(client, workspace, filename=filename, data=data, content_type=content_type)
+    assert asked.status_code == 201, asked.json()
+    status = send(asked.json()["upload"], data, client=blob_client)
+    assert status == 200, status
+    return confirm(client, workspace, asked.json()["document"]["id"])

@@ -1,0 +1,219 @@
+"""Bytes → text, page by page. Every extractor returns [ExtractedPage] numbered from 1.
+
+Failures a retry cannot fix (encrypted, damaged, unsafe files) raise ExtractionFailed with a message fit
+to show the user; anything else propagates to the task, which decides whether it is transient.
+"""
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from PIL import Image, ImageSequence
+
+from documents import file_types, ocr
+from documents.markdown import html_to_markdown
+
+Progress = Callable[[int, int | None], None]  # (pages_done, page_count)
+
+
+class ExtractionFailed(Exception):
+    """The file cannot be read; the message is shown to the user as the document's error."""
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    number: int
+    text: str
+    ocr: bool = False
+    confidence: float | None = None
+
+
+def _no_progress(done: int, total: int | None) -> None:
+    return None
+
+
+def extract(path: Path, content_type: str, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
+    if content_type == file_types.PDF:
+        return extract_pdf(path, progress=progress)
+    if content_type == file_types.DOCX:
+        return extract_docx(path, progress=progress)
+    if content_type in file_types.IMAGE_TYPES:
+        return extract_image(path, progress=progress)
+    if content_type in file_types.TEXT_TYPES:
+        return extract_text(path, progress=progress)
+    raise ExtractionFailed(f"Files of type {content_type} cannot be processed.")
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+
+def _open_pdf(fp):
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        return PDFDocument(PDFParser(fp), password="")
+    except PDFPasswordIncorrect as exc:
+        raise ExtractionFailed("The PDF is password-protected. Upload a copy without a password.") from exc
+    except PDFEncryptionError as exc:
+        raise ExtractionFailed(f"The PDF is encrypted in a way that cannot be read ({exc}).") from exc
+    except Exception as exc:
+        raise ExtractionFailed("The PDF is damaged or not a valid PDF and cannot be read.") from exc
+
+
+def _pdf_page_count(document) -> int | None:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
+        return int(count)
+    except Exception:
+        return None
+
+
+def _render_and_ocr(path: Path, index: int) -> ocr.OcrResult:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        page = pdf[index]
+        try:
+            image = page.render(scale=settings.DOCUMENT_OCR_RENDER_DPI / 72).to_pil()
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+    return ocr.get_engine().recognize(image)
+
+
+def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams, LTTextContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    pages: list[ExtractedPage] = []
+    with open(path, "rb") as fp:
+        document = _open_pdf(fp)
+        total = _pdf_page_count(document)
+        if total is not None and total > settings.DOCUMENT_MAX_PAGES:
+            raise ExtractionFailed(f"The PDF has {total} pages; at most {settings.DOCUMENT_MAX_PAGES} are processed.")
+        progress(0, total)
+        resources = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(resources, laparams=LAParams())
+        interpreter = PDFPageInterpreter(resources, device)
+        try:
+            for index, page in enumerate(PDFPage.create_pages(document)):
+                interpreter.process_page(page)
+                layout = device.get_result()
+                text = "".join(item.get_text() for item in layout if isinstance(item, LTTextContainer)).strip()
+                if text:
+                    pages.append(ExtractedPage(number=index + 1, text=text))
+                else:
+                    # No text layer: a scanned page. Render it and read it.
+                    result = _render_and_ocr(path, index)
+                    pages.append(
+                        ExtractedPage(number=index + 1, text=result.text, ocr=True, confidence=result.confidence)
+                    )
+                progress(index + 1, total)
+        except ExtractionFailed:
+            raise
+        except Exception as exc:
+            if pages:
+                raise ExtractionFailed(
+                    f"The PDF is damaged: page {len(pages) + 1} could not be read ({type(exc).__name__})."
+                ) from exc
+            raise ExtractionFailed("The PDF is damaged or not a valid PDF and cannot be read.") from exc
+    if not pages:
+        raise ExtractionFailed("The PDF has no pages.")
+    return pages
+
+
+# -- DOCX, plain text and markdown: no real pages, cut at paragraph boundaries ------------------------
+
+
+def paginate(text: str, *, page_chars: int | None = None) -> list[str]:
+    """Cut text into pages of about `page_chars`, only between blocks (blank-line separated), so a paragraph or a
+    table is never split; a single block longer than a page becomes a page of its own."""
+    page_chars = page_chars or settings.DOCUMENT_TEXT_PAGE_CHARS
+    blocks = [block.strip("\n") for block in text.replace("\r\n", "\n").split("\n\n")]
+    pages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for block in blocks:
+        if not block.strip():
+            continue
+        if current and size + len(block) + 2 > page_chars:
+            pages.append("\n\n".join(current))
+            current, size = [], 0
+        current.append(block)
+        size += len(block) + 2
+    if current:
+        pages.append("\n\n".join(current))
+    return pages or [""]
+
+
+def extract_docx(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
+    import mammoth
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            file_types.check_docx_archive(archive)
+    except file_types.ArchiveTooLarge as exc:
+        raise ExtractionFailed(str(exc)) from exc
+    except zipfile.BadZipFile as exc:
+        raise ExtractionFailed("The DOCX is damaged and cannot be opened.") from exc
+    progress(0, None)
+    try:
+        with open(path, "rb") as fp:
+            html = mammoth.convert_to_html(fp).value
+    except Exception as exc:
+        raise ExtractionFailed("The DOCX is damaged or not a valid Word document.") from exc
+    texts = paginate(html_to_markdown(html))
+    progress(len(texts), len(texts))
+    return [ExtractedPage(number=n, text=text) for n, text in enumerate(texts, start=1)]
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def extract_text(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
+    texts = paginate(decode_text(Path(path).read_bytes()))
+    progress(len(texts), len(texts))
+    return [ExtractedPage(number=n, text=text) for n, text in enumerate(texts, start=1)]
+
+
+# -- Images ------------------------------------------------------------------------------------------
+
+
+def extract_image(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
+    """PNG and JPEG are one page; a multi-page TIFF gives one page per frame."""
+    engine = ocr.get_engine()
+    pages: list[ExtractedPage] = []
+    try:
+        with Image.open(path) as image:
+            total = getattr(image, "n_frames", 1)
+            if total > settings.DOCUMENT_MAX_PAGES:
+                raise ExtractionFailed(
+                    f"The image has {total} pages; at most {settings.DOCUMENT_MAX_PAGES} are processed."
+                )
+            progress(0, total)
+            for index, frame in enumerate(ImageSequence.Iterator(image)):
+                result = engine.recognize(frame.convert("RGB"))
+                pages.append(ExtractedPage(number=index + 1, text=result.text, ocr=True, confidence=result.confidence))
+                progress(index + 1, total)
+    except Image.DecompressionBombError as exc:
+        raise ExtractionFailed("The image is too large to process (too many pixels).") from exc
+    except (Image.UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ExtractionFailed("The image is damaged and cannot be read.") from exc
+    return pages
