@@ -86,11 +86,12 @@ def usage(workspace, limit: str) -> int:
 
 
 def usage_summary(workspace) -> dict:
+    """Every limit of the workspace's plan with its usage (None where no app counts it, e.g. max_file_bytes)."""
     plan = plan_for(workspace)
     return {
-        limit: {"limit": plan.get(limit), "usage": usage(workspace, limit)}
-        for limit in sorted(_usage_counters)
-        if limit in plan
+        limit: {"limit": value, "usage": usage(workspace, limit) if limit in _usage_counters else None}
+        for limit, value in sorted(plan.items())
+        if limit not in ("code", "name")
     }
 
 

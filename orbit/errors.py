@@ -87,4 +87,10 @@ ERROR_CODES = {
     "malware_detected": "The malware scan rejected the file; it was deleted from storage.",
     "service_unavailable": "Storage or the malware scanner is unavailable; nothing was changed, try again.",
     "server_error": "An unexpected error; the request id identifies it in the logs.",
+    "last_owner": "The change would leave the workspace without an owner.",
+    "already_member": "The user is already a member of the workspace.",
+    "invitation_expired": "The invitation has expired; ask for a new one.",
+    "invitation_used": "The invitation has already been accepted.",
+    "invitation_revoked": "The invitation was revoked.",
+    "email_mismatch": "The invitation is for another email address, or that address is not verified yet.",
 }

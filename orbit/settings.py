@@ -361,6 +361,9 @@ if PRODUCTION:
 # --- Orbit --------------------------------------------------------------------------------------
 # Plans and their limits (SPEC §5); override any part with a JSON object in ORBIT_PLANS.
 ORBIT_PLANS_OVERRIDE = env.json("ORBIT_PLANS", default={})
+# Workspace invitations: days a token stays valid, and days an expired one is kept before cleanup deletes it.
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+INVITATION_RETENTION_DAYS = env.int("INVITATION_RETENTION_DAYS", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Documents (uploads, malware scan, text extraction, OCR) ------------------------------------

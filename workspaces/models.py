@@ -141,3 +141,30 @@ class ActivityEvent(TimestampedModel):
         if not self._state.adding:
             raise ValueError("Activity events are append-only.")
         super().save(*args, **kwargs)
+
+
+class Onboarding(TimestampedModel):
+    """One person's progress through the four onboarding steps, kept in the database so it survives sign-out.
+
+    Keyed to the user (one row each), so posting step 1 twice finds the same row and the same workspace.
+    `steps` maps a step name to "done" or "skipped"; a step not in it is still to do.
+    """
+
+    class Step(models.TextChoices):
+        WORKSPACE = "workspace", "Create the workspace"
+        TEAM = "team", "Team and privacy"
+        GOALS = "goals", "Goals"
+        PLAN = "plan", "Plan"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.SET_NULL, null=True, blank=True, related_name="onboardings"
+    )
+    steps = models.JSONField(default=dict, blank=True)
+    # A paid plan chosen in step 4; billing turns it into a checkout session.
+    plan_intent = models.CharField(max_length=32, blank=True)
+    billing_cycle = models.CharField(max_length=16, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Onboarding of {self.user_id}"

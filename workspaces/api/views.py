@@ -1,0 +1,256 @@
+"""Thin views: input -> service -> output. Tenancy and roles come from WorkspaceScopedMixin."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workspaces import selectors
+from workspaces.api import serializers as s
+from workspaces.api.filters import ActivityEventFilter
+from workspaces.api.mixins import WorkspaceScopedAPIView, WorkspaceScopedViewSet
+from workspaces.models import Membership, Onboarding, Workspace
+from workspaces.services import invitations, members, onboarding, workspaces
+
+Role = Membership.Role
+
+
+# --- Workspaces --------------------------------------------------------------------------------
+
+
+class WorkspaceListView(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's workspaces (with their role in each), and creating a new one (the caller becomes owner)."""
+
+    serializer_class = s.WorkspaceSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.workspaces_for_user(user=self.request.user)
+
+    @extend_schema(request=s.WorkspaceCreateSerializer, responses={201: s.WorkspaceSerializer})
+    def create(self, request):
+        incoming = s.WorkspaceCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        workspace = workspaces.create_workspace(owner=request.user, **incoming.validated_data)
+        workspace.my_role = Role.OWNER
+        return Response(s.WorkspaceSerializer(workspace).data, status=status.HTTP_201_CREATED)
+
+
+class WorkspaceDetailView(WorkspaceScopedAPIView):
+    """One workspace. Any member reads it; owners and admins update it; only an owner deletes it (soft)."""
+
+    queryset = Workspace.objects.all()
+    workspace_field = "pk"
+    serializer_class = s.WorkspaceSerializer
+    required_roles = {"patch": Role.ADMIN, "delete": Role.OWNER}
+
+    def _output(self):
+        workspace = self.workspace
+        workspace.my_role = self.membership.role
+        return Response(s.WorkspaceSerializer(workspace).data)
+
+    def get(self, request, workspace_id):
+        return self._output()
+
+    @extend_schema(request=s.WorkspaceUpdateSerializer, responses=s.WorkspaceSerializer)
+    def patch(self, request, workspace_id):
+        incoming = s.WorkspaceUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        workspaces.update_workspace(workspace=self.workspace, actor=request.user, **incoming.validated_data)
+        return self._output()
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, workspace_id):
+        workspaces.delete_workspace(workspace=self.workspace, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+class MemberViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
+    """Members of the workspace: list (any member), change role and remove (owner/admin), leave (any member)."""
+
+    queryset = selectors.members_queryset()
+    serializer_class = s.MembershipSerializer
+    required_roles = {"partial_update": Role.ADMIN, "destroy": Role.ADMIN, "leave": Role.VIEWER}
+
+    @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
+    def partial_update(self, request, workspace_id, pk):
+        membership = self.get_object()
+        incoming = s.MembershipUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        membership = members.change_role(
+            membership=membership, role=incoming.validated_data["role"], actor_membership=self.membership
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, workspace_id, pk):
+        members.remove_member(membership=self.get_object(), actor_membership=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=False, methods=["post"])
+    def leave(self, request, workspace_id):
+        members.leave_workspace(membership=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TransferOwnershipView(WorkspaceScopedAPIView):
+    """The owner hands the workspace to another member and becomes admin."""
+
+    queryset = Membership.objects.all()
+    required_roles = {"post": Role.OWNER}
+
+    @extend_schema(request=s.TransferOwnershipSerializer, responses=s.MembershipSerializer)
+    def post(self, request, workspace_id):
+        incoming = s.TransferOwnershipSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        new_owner = members.transfer_ownership(
+            workspace=self.workspace, actor_membership=self.membership, to_user_id=incoming.validated_data["user_id"]
+        )
+        return Response(s.MembershipSerializer(new_owner).data)
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
+    """Open invitations of the workspace; owners and admins invite, resend and revoke."""
+
+    queryset = selectors.invitations_queryset()
+    serializer_class = s.InvitationSerializer
+    required_roles = {"list": Role.ADMIN, "create": Role.ADMIN, "resend": Role.ADMIN, "destroy": Role.ADMIN}
+
+    @extend_schema(
+        request=s.InvitationCreateSerializer,
+        responses={
+            201: s.InvitationSerializer,
+            200: OpenApiResponse(s.InvitationSerializer, description="The address already had a pending invitation."),
+        },
+    )
+    def create(self, request, workspace_id):
+        incoming = s.InvitationCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        invitation, created = invitations.invite(
+            workspace=self.workspace, inviter_membership=self.membership, **incoming.validated_data
+        )
+        return Response(
+            s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, workspace_id, pk):
+        invitation = invitations.resend_invitation(invitation=self.get_object(), actor=request.user)
+        return Response(s.InvitationSerializer(invitation).data)
+
+    @extend_schema(responses={204: None}, description="Revoke: the link stops working at once.")
+    def destroy(self, request, workspace_id, pk):
+        invitations.revoke_invitation(invitation=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationPreviewView(APIView):
+    """What an invitation link is for, shown before signing in or up. The token is the only credential."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=s.InvitationPreviewSerializer)
+    def get(self, request, token):
+        return Response(s.InvitationPreviewSerializer(invitations.get_invitation_by_token(token)).data)
+
+
+class InvitationAcceptView(APIView):
+    """Join the workspace. The signed-in user's verified email must be the invited address."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=s.AcceptedInvitationSerializer)
+    def post(self, request, token):
+        membership = invitations.accept_invitation(token=token, user=request.user)
+        workspace = membership.workspace
+        workspace.my_role = membership.role
+        return Response(s.AcceptedInvitationSerializer({"workspace": workspace, "role": membership.role}).data)
+
+
+# --- Activity ----------------------------------------------------------------------------------
+
+
+class ActivityViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
+    """The workspace's activity feed, newest first; filter by verb, actor and target."""
+
+    queryset = selectors.activity_queryset()
+    serializer_class = s.ActivityEventSerializer
+    filterset_class = ActivityEventFilter
+
+
+# --- Onboarding --------------------------------------------------------------------------------
+
+
+def _status_response(progress: Onboarding, status_code=status.HTTP_200_OK) -> Response:
+    return Response(s.OnboardingStatusSerializer(onboarding.onboarding_status(progress)).data, status=status_code)
+
+
+class OnboardingStatusView(APIView):
+    """Which steps are done or skipped, and where to resume."""
+
+    @extend_schema(responses=s.OnboardingStatusSerializer)
+    def get(self, request):
+        progress = Onboarding.objects.select_related("workspace").filter(user=request.user).first()
+        return _status_response(progress or Onboarding(user=request.user))
+
+
+class OnboardingWorkspaceView(APIView):
+    """Step 1: create the workspace. Posting again changes the same workspace, never makes a second one."""
+
+    @extend_schema(request=s.OnboardingWorkspaceSerializer, responses={200: s.OnboardingStatusSerializer})
+    def post(self, request):
+        incoming = s.OnboardingWorkspaceSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        progress, created = onboarding.create_onboarding_workspace(user=request.user, **incoming.validated_data)
+        return _status_response(progress, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class OnboardingTeamView(APIView):
+    """Step 2: team size, privacy and invitations (an address invited before is not invited twice)."""
+
+    @extend_schema(request=s.OnboardingTeamSerializer, responses=s.OnboardingStatusSerializer)
+    def post(self, request):
+        incoming = s.OnboardingTeamSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return _status_response(onboarding.save_team(user=request.user, **incoming.validated_data))
+
+
+class OnboardingGoalsView(APIView):
+    """Step 3: what the team wants Orbit for."""
+
+    @extend_schema(request=s.OnboardingGoalsSerializer, responses=s.OnboardingStatusSerializer)
+    def post(self, request):
+        incoming = s.OnboardingGoalsSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return _status_response(onboarding.save_goals(user=request.user, **incoming.validated_data))
+
+
+class OnboardingPlanView(APIView):
+    """Step 4: Free completes; a paid plan is stored as intent (billing turns it into a checkout URL)."""
+
+    @extend_schema(request=s.OnboardingPlanSerializer, responses=s.OnboardingStatusSerializer)
+    def post(self, request):
+        incoming = s.OnboardingPlanSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return _status_response(onboarding.choose_plan(user=request.user, **incoming.validated_data))
+
+
+class OnboardingSkipView(APIView):
+    """Skip a step; a step already done stays done."""
+
+    @extend_schema(request=s.OnboardingSkipSerializer, responses=s.OnboardingStatusSerializer)
+    def post(self, request):
+        incoming = s.OnboardingSkipSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return _status_response(onboarding.skip_step(user=request.user, **incoming.validated_data))

@@ -1,0 +1,1 @@
+"""Writes of the workspaces app, one module per subdomain: workspaces, members, invitations, onboarding."""

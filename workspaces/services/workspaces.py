@@ -1,0 +1,87 @@
+"""Creating, updating and (soft) deleting workspaces."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from orbit.errors import ValidationFailed
+from workspaces.activity import record
+from workspaces.models import Membership, Workspace
+
+SLUG_MAX = 64
+UPDATABLE_FIELDS = ("name", "slug", "industry", "team_size", "privacy", "goals", "logo_url", "primary_color")
+
+
+def slug_base(name: str) -> str:
+    return slugify(name)[: SLUG_MAX - 8].strip("-") or "workspace"
+
+
+def _save_with_unique_slug(workspace: Workspace, base: str) -> None:
+    """Insert `workspace` under `base`, `base-2`, `base-3`... The unique index is the arbiter, so two
+    requests creating "Acme" at the same moment both succeed with different slugs."""
+    taken = set(Workspace.objects.filter(slug__regex=rf"^{base}(-[0-9]+)?$").values_list("slug", flat=True))
+    number = 1
+    while True:
+        candidate = base if number == 1 else f"{base}-{number}"
+        number += 1
+        if candidate in taken:
+            continue
+        workspace.slug = candidate
+        try:
+            with transaction.atomic():
+                workspace.save()
+            return
+        except IntegrityError:
+            if Workspace.objects.filter(slug=candidate).exists():
+                continue
+            raise
+
+
+@transaction.atomic
+def create_workspace(*, owner, name: str, industry: str = "", **fields) -> Workspace:
+    workspace = Workspace(owner=owner, name=name.strip(), industry=industry, **fields)
+    workspace.full_clean(exclude=["slug"])
+    _save_with_unique_slug(workspace, slug_base(workspace.name))
+    Membership.objects.create(workspace=workspace, user=owner, role=Membership.Role.OWNER)
+    record(workspace=workspace, actor=owner, verb="workspace.created", target=workspace)
+    return workspace
+
+
+@transaction.atomic
+def update_workspace(*, workspace: Workspace, actor, **changes) -> Workspace:
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not updatable: {sorted(unknown)}")
+    if "slug" in changes:
+        changes["slug"] = slugify(changes["slug"])
+        if not changes["slug"]:
+            raise ValidationFailed("Enter a slug of letters, digits and hyphens.", details={"slug": ["Invalid."]})
+        if Workspace.objects.filter(slug=changes["slug"]).exclude(pk=workspace.pk).exists():
+            raise ValidationFailed("This slug is already taken.", details={"slug": ["This slug is already taken."]})
+    for field, value in changes.items():
+        setattr(workspace, field, value)
+    workspace.full_clean()
+    try:
+        with transaction.atomic():
+            workspace.save(update_fields=[*changes, "updated_at"])
+    except IntegrityError as exc:  # a concurrent rename to the same slug
+        raise ValidationFailed(
+            "This slug is already taken.", details={"slug": ["This slug is already taken."]}
+        ) from exc
+    if changes:
+        record(
+            workspace=workspace,
+            actor=actor,
+            verb="workspace.updated",
+            target=workspace,
+            metadata={"fields": sorted(changes)},
+        )
+    return workspace
+
+
+@transaction.atomic
+def delete_workspace(*, workspace: Workspace, actor) -> None:
+    """Soft delete: the workspace disappears for everyone at once (membership resolution skips it)."""
+    workspace.deleted_at = timezone.now()
+    workspace.save(update_fields=["deleted_at", "updated_at"])
+    record(workspace=workspace, actor=actor, verb="workspace.deleted", target=workspace)
