@@ -1,10 +1,13 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from orbit.models import TimestampedModel
 
 
 class UserManager(BaseUserManager):
@@ -66,3 +69,37 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
+
+
+class AuthEvent(TimestampedModel):
+    """One audit record of an authentication event (sign-in, sign-up, verification, reset, password change)."""
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", "Sign-in succeeded"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        LOGGED_OUT = "logged_out", "Signed out"
+        SIGNED_UP = "signed_up", "Signed up"
+        EMAIL_VERIFIED = "email_verified", "Email verified"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        TOKENS_EXCHANGED = "tokens_exchanged", "Session exchanged for tokens"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="auth_events"
+    )
+    # The address that was tried, kept even when no user matched it.
+    email = models.CharField(max_length=254, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # Why a sign-in failed, or how it succeeded ("password", "google", ...).
+    reason = models.CharField(max_length=64, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.email}"

@@ -73,6 +73,7 @@ ERROR_CODES = {
     "authentication_failed": "The credentials are invalid.",
     "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",
     "token_not_valid": "The access token is malformed, expired or revoked.",
+    "password_changed": "The access token predates a password change; exchange the session or sign in again.",
     "permission_denied": "The caller's role does not allow this action.",
     "not_found": "No such resource, or it belongs to a workspace the caller is not a member of.",
     "method_not_allowed": "The HTTP method is not allowed here.",

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.ratelimits.RetryAfterMiddleware",
 ]
 
 ROOT_URLCONF = "orbit.urls"
@@ -281,8 +282,13 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds the required full name
+# allauth consumes "login" and "signup" per IP only (a per-key rate there raises ImproperlyConfigured);
+# the per-email limits "login_email" and "signup_email" are consumed by accounts.adapters/forms.
 ACCOUNT_RATE_LIMITS = {
-    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip,10/m/key"),
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_email": env.str("RATE_LIMIT_LOGIN_EMAIL", default="10/m/key"),
+    "signup_email": env.str("RATE_LIMIT_SIGNUP_EMAIL", default="5/h/key"),
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/300s/key"),
     "signup": env.str("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),

@@ -21,3 +21,14 @@ class MeUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["full_name", "avatar_url"]
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access_token = serializers.CharField(help_text="simplejwt access token: `Authorization: Bearer <access_token>`.")
+    refresh_token = serializers.CharField(help_text="simplejwt refresh token, for `/_allauth/app/v1/tokens/refresh`.")
+    expires_in = serializers.IntegerField(help_text="Lifetime of the access token in seconds.")
+    session_token = serializers.CharField(help_text="The allauth app session token to send as `X-Session-Token`.")
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh_token = serializers.CharField(help_text="The refresh token of this device; it is blacklisted.")

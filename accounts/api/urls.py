@@ -4,4 +4,6 @@ from accounts.api import views
 
 urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
+    path("auth/token", views.TokenExchangeView.as_view(), name="auth-token-exchange"),
+    path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
 ]

@@ -1,0 +1,25 @@
+"""DRF authentication for the session → token exchange: an allauth session, by header or by cookie."""
+
+from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.contrib.django_allauth import XSessionTokenAuthenticationScheme
+from rest_framework.authentication import SessionAuthentication
+
+
+class StrictXSessionTokenAuthentication(XSessionTokenAuthentication):
+    """`X-Session-Token` of a fully signed-in allauth app session; an invalid or unfinished one is a 401."""
+
+    allow_anonymous_users = False
+    allow_invalid_session_tokens = False
+
+
+class CSRFSessionAuthentication(SessionAuthentication):
+    """The browser client's cookie session (after the Google redirect flow); CSRF-checked as DRF does."""
+
+
+class StrictXSessionTokenScheme(XSessionTokenAuthenticationScheme):
+    target_class = "accounts.authentication.StrictXSessionTokenAuthentication"
+
+
+class CSRFSessionScheme(SessionScheme):
+    target_class = "accounts.authentication.CSRFSessionAuthentication"
