@@ -136,7 +136,7 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
 
 def paginate(text: str, *, page_chars: int | None = None) -> list[str]:
     """Cut text into pages of about `page_chars`, only between blocks (blank-line separated), so a paragraph or a
-    table is never split; a single block longer than a page becomes a page of its own."""
+    table is never split and a heading stays with the block after it; a block longer than a page is a page alone."""
     page_chars = page_chars or settings.DOCUMENT_TEXT_PAGE_CHARS
     blocks = [block.strip("\n") for block in text.replace("\r\n", "\n").split("\n\n")]
     pages: list[str] = []
@@ -146,8 +146,10 @@ def paginate(text: str, *, page_chars: int | None = None) -> list[str]:
         if not block.strip():
             continue
         if current and size + len(block) + 2 > page_chars:
+            # A heading belongs with what follows it: carry a trailing heading over to the next page.
+            carried = [current.pop()] if len(current) > 1 and current[-1].startswith("#") else []
             pages.append("\n\n".join(current))
-            current, size = [], 0
+            current, size = carried, sum(len(b) + 2 for b in carried)
         current.append(block)
         size += len(block) + 2
     if current:

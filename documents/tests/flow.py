@@ -31,8 +31,9 @@ def confirm(client, workspace, document_id):
     return client.post(f"/api/workspaces/{workspace.id}/documents/{document_id}/confirm")
 
 
-def upload(client, workspace, *, filename: str, data: bytes, content_type: str, blob_client=None):
-    """The whole flow; returns the confirm response. `blob_client`: see `send`."""
+def upload(client, workspace, *, filename: str, data: bytes, content_type: str, real_http: bool = False):
+    """The whole flow; returns the confirm response. The bytes go through the test client unless `real_http`."""
+    blob_client = None if real_http else client
     asked = ask(client, workspace, filename=filename, data=data, content_type=content_type)
     assert asked.status_code == 201, asked.json()
     status = send(asked.json()["upload"], data, client=blob_client)
