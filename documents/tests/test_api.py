@@ -1,0 +1,206 @@
+"""Roles (SPEC §3) and isolation on every documents route, list shape and query counts, read endpoints."""
+
+import pytest
+from django.core.files.base import ContentFile
+from rest_framework.test import APIClient
+
+from documents.models import Document
+from documents.tests import flow
+from documents.tests.factories import DocumentFactory, DocumentPageFactory
+from workspaces.models import ActivityEvent
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["viewer", "editor", "admin", "owner"]
+
+
+def _url(workspace, document=None, suffix=""):
+    base = f"/api/workspaces/{workspace.id}/documents/"
+    return f"{base}{document.id}/{suffix}" if document is not None else base
+
+
+# (method, suffix, minimum role). suffix None = the collection.
+ROUTES = [
+    ("get", None, "viewer"),
+    ("post", None, "editor"),
+    ("get", "", "viewer"),
+    ("delete", "", "editor"),
+    ("post", "confirm", "editor"),
+    ("post", "upload-url", "editor"),
+    ("post", "reprocess", "editor"),
+    ("get", "download", "viewer"),
+    ("get", "text", "viewer"),
+    ("get", "pages/", "viewer"),
+]
+
+
+def _call(client, method, workspace, document, suffix):
+    url = _url(workspace) if suffix is None else _url(workspace, document, suffix)
+    if method == "post" and suffix is None:
+        return client.post(url, {"filename": "a.txt", "size": 3, "content_type": "text/plain"}, format="json")
+    return getattr(client, method)(url)
+
+
+@pytest.mark.parametrize(("method", "suffix", "minimum"), ROUTES)
+def test_non_member_gets_404_on_every_route(method, suffix, minimum, workspace, make_client, user):
+    document = DocumentFactory(workspace=workspace)
+    response = _call(make_client(user), method, workspace, document, suffix)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(("method", "suffix", "minimum"), ROUTES)
+def test_anonymous_is_refused_on_every_route(method, suffix, minimum, workspace):
+    document = DocumentFactory(workspace=workspace)
+    response = _call(APIClient(), method, workspace, document, suffix)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("method", "suffix", "minimum"), ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_role_table(method, suffix, minimum, role, member, workspace, local_storage):
+    client = member(role)
+    # A pending document with bytes for confirm/upload-url; a completed one for the rest.
+    if suffix in ("confirm", "upload-url"):
+        document = DocumentFactory(
+            workspace=workspace, status=Document.Status.PENDING, blob_stored=False, filename="a.txt"
+        )
+        local_storage.save(document.storage_key, ContentFile(b"some plain text"))
+    else:
+        document = DocumentFactory(workspace=workspace, status=Document.Status.FAILED)
+    response = _call(client, method, workspace, document, suffix)
+    if ROLES.index(role) < ROLES.index(minimum):
+        assert response.status_code == 403, response.content
+        assert response.json()["error"]["code"] == "permission_denied"
+    else:
+        assert response.status_code in (200, 201, 202, 204), response.content
+
+
+@pytest.mark.parametrize(("method", "suffix", "minimum"), [r for r in ROUTES if r[1] is not None])
+def test_another_workspaces_document_is_not_found_through_my_workspace(
+    method, suffix, minimum, member, workspace, other_workspace
+):
+    client = member("owner")
+    foreign = DocumentFactory(workspace=other_workspace)
+    response = _call(client, method, workspace, foreign, suffix)
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == Document.Status.COMPLETED
+
+
+def test_uploading_into_another_workspace_is_impossible(member, other_workspace):
+    client = member("owner")  # owner of `workspace`, stranger to `other_workspace`
+    response = flow.ask(client, other_workspace, filename="a.txt", data=b"abc", content_type="text/plain")
+    assert response.status_code == 404
+    assert not Document.objects.filter(workspace=other_workspace).exists()
+
+
+def test_list_is_scoped_light_and_filterable(member, workspace, other_workspace):
+    client = member("viewer")
+    mine = DocumentFactory(workspace=workspace, extracted_text="secret text")
+    failed = DocumentFactory(workspace=workspace, status=Document.Status.FAILED, error="The PDF is damaged.")
+    DocumentFactory(workspace=other_workspace)
+    response = client.get(_url(workspace))
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert {r["id"] for r in results} == {str(mine.id), str(failed.id)}
+    assert "extracted_text" not in results[0]
+    assert "text" not in results[0]
+    only_failed = client.get(_url(workspace), {"status": "failed"}).json()["results"]
+    assert [r["id"] for r in only_failed] == [str(failed.id)]
+    assert only_failed[0]["error"] == "The PDF is damaged."
+    assert client.get(_url(workspace), {"status": "nonsense"}).status_code == 400
+
+
+def test_list_ordering_whitelist(member, workspace):
+    client = member("viewer")
+    DocumentFactory(workspace=workspace, filename="b.txt", size_bytes=5)
+    DocumentFactory(workspace=workspace, filename="a.txt", size_bytes=9)
+    names = [r["filename"] for r in client.get(_url(workspace), {"ordering": "filename"}).json()["results"]]
+    assert names == ["a.txt", "b.txt"]
+    sizes = [r["size_bytes"] for r in client.get(_url(workspace), {"ordering": "-size_bytes"}).json()["results"]]
+    assert sizes == [9, 5]
+    refused = client.get(_url(workspace), {"ordering": "sha256"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_list_query_count_is_constant(rows, member, workspace, django_assert_num_queries):
+    client = member("viewer")
+    for _ in range(rows):
+        DocumentFactory(workspace=workspace)
+    with django_assert_num_queries(3):  # token user, membership + workspace, documents with uploader
+        response = client.get(_url(workspace))
+    assert len(response.json()["results"]) == rows
+
+
+def test_detail_shows_status_error_and_progress(member, workspace):
+    client = member("viewer")
+    document = DocumentFactory(workspace=workspace, status=Document.Status.PROCESSING, page_count=40, pages_done=12)
+    body = client.get(_url(workspace, document, "")).json()
+    assert body["status"] == "processing"
+    assert body["progress"] == {"pages_done": 12, "page_count": 40}
+    assert body["uploaded_by"]["email"] == workspace.owner.email
+
+
+def test_text_and_pages_endpoints(member, workspace):
+    client = member("viewer")
+    document = DocumentFactory(workspace=workspace, page_count=3, extracted_text="one\ftwo\fthree")
+    for number, text in enumerate(["one", "two", "three"], start=1):
+        DocumentPageFactory(document=document, number=number, text=text)
+    text = client.get(_url(workspace, document, "text")).json()
+    assert text["text"].split("\f") == ["one", "two", "three"]
+    pages = client.get(_url(workspace, document, "pages/")).json()["results"]
+    assert [(p["number"], p["text"]) for p in pages] == [(1, "one"), (2, "two"), (3, "three")]
+    page_two = client.get(_url(workspace, document, "pages/"), {"number": 2}).json()["results"]
+    assert [p["text"] for p in page_two] == ["two"]
+    assert client.get(_url(workspace, document, "pages/"), {"number": "x"}).status_code == 400
+
+
+def test_download_link_serves_the_file_to_whoever_holds_it(member, workspace, local_storage):
+    client = member("viewer")
+    document = DocumentFactory(workspace=workspace, filename="Brief März.txt")
+    local_storage.save(document.storage_key, ContentFile(b"the original bytes"))
+    link = client.get(_url(workspace, document, "download")).json()
+    assert "token=" in link["url"]
+    path = link["url"].removeprefix("http://testserver")
+    response = APIClient().get(path)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"the original bytes"
+    assert response["Content-Disposition"].startswith("attachment;")
+    # An upload token is not a download token.
+    upload_like = path.replace("token=", "token=x")
+    assert APIClient().get(upload_like).status_code == 404
+
+
+def test_download_of_a_rejected_file_is_not_found(member, workspace):
+    client = member("viewer")
+    document = DocumentFactory(workspace=workspace, status=Document.Status.FAILED, blob_stored=False)
+    assert client.get(_url(workspace, document, "download")).status_code == 404
+
+
+def test_delete_removes_blob_usage_and_records_event(member, workspace, local_storage):
+    from billing.plans import usage
+
+    client = member("editor")
+    document = DocumentFactory(workspace=workspace, size_bytes=18)
+    DocumentPageFactory(document=document, number=1)
+    local_storage.save(document.storage_key, ContentFile(b"the original bytes"))
+    assert usage(workspace, "storage_bytes") == 18
+    response = client.delete(_url(workspace, document, ""))
+    assert response.status_code == 204
+    assert not local_storage.exists(document.storage_key)
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert usage(workspace, "storage_bytes") == 0
+    event = ActivityEvent.objects.get(verb="document.deleted")
+    assert event.target_id == str(document.id)
+    assert event.actor == client.user
+
+
+def test_fresh_upload_url_only_while_pending(member, workspace):
+    client = member("editor")
+    pending = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=False)
+    assert client.post(_url(workspace, pending, "upload-url")).json()["method"] == "PUT"
+    done = DocumentFactory(workspace=workspace)
+    assert client.post(_url(workspace, done, "upload-url")).status_code == 409

@@ -1,0 +1,233 @@
+"""Bad uploads get a clear error; refused files are deleted from storage and their document marked failed."""
+
+import pytest
+
+from billing.plans import MB
+from documents.models import Document
+from documents.tests import flow, samples
+from workspaces.models import ActivityEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(member):
+    return member("editor")
+
+
+def _send_and_confirm(client, workspace, *, data, content_type, filename="file", declared_size=None):
+    asked = flow.ask(client, workspace, filename=filename, data=data, content_type=content_type, size=declared_size)
+    assert asked.status_code == 201, asked.json()
+    assert flow.send(asked.json()["upload"], data, client=client) == 200
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    return document, flow.confirm(client, workspace, document.id)
+
+
+def _assert_rejected(response, document, local_storage, *, status, code):
+    assert response.status_code == status, response.json()
+    assert response.json()["error"]["code"] == code
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert document.error == response.json()["error"]["message"]
+    assert document.blob_stored is False
+    assert not local_storage.exists(document.storage_key), "a refused file must be deleted from storage"
+    assert ActivityEvent.objects.filter(verb="document.failed", target_id=str(document.id)).count() == 1
+
+
+def test_declared_size_over_plan_is_refused_before_upload(editor, workspace):
+    response = flow.ask(editor, workspace, filename="big.pdf", data=b"", content_type="application/pdf", size=11 * MB)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert response.json()["error"]["details"]["limit"] == 10 * MB
+    assert not Document.objects.exists()
+
+
+def test_declared_empty_file_is_refused(editor, workspace):
+    response = flow.ask(editor, workspace, filename="e.txt", data=b"", content_type="text/plain")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert not Document.objects.exists()
+
+
+def test_unsupported_declared_type_is_refused(editor, workspace):
+    response = flow.ask(editor, workspace, filename="a.exe", data=b"MZ", content_type="application/x-msdownload")
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert not Document.objects.exists()
+
+
+def test_missing_fields_answer_validation_error(editor, workspace):
+    response = editor.post(f"/api/workspaces/{workspace.id}/documents/", {"filename": "x.pdf"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["error"]["details"]) == {"size", "content_type"}
+
+
+def test_storage_quota_is_checked_when_asking(editor, workspace):
+    from documents.tests.factories import DocumentFactory
+
+    DocumentFactory(workspace=workspace, size_bytes=95 * MB)
+    response = flow.ask(editor, workspace, filename="a.pdf", data=b"", content_type="application/pdf", size=6 * MB)
+    assert response.status_code == 402
+    error = response.json()["error"]
+    assert error["code"] == "plan_limit_exceeded"
+    assert error["details"]["limit_name"] == "storage_bytes"
+    assert error["details"]["usage"] == 95 * MB
+
+
+def test_real_size_over_plan_at_confirm(editor, workspace, local_storage, settings):
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"max_file_bytes": 4000}}
+    data = samples.text_pdf(3)  # ~2.5 kB, declared as 100 bytes
+    asked = flow.ask(editor, workspace, filename="a.pdf", data=data, content_type="application/pdf", size=100)
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    # Send more than declared, but under the local PUT cap, then tighten the plan: confirm counts the real size.
+    assert flow.send(asked.json()["upload"], data, client=editor) == 200
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"max_file_bytes": 1000}}
+    response = flow.confirm(editor, workspace, document.id)
+    _assert_rejected(response, document, local_storage, status=413, code="payload_too_large")
+    assert response.json()["error"]["details"]["size"] == len(data)
+
+
+def test_local_put_larger_than_plan_is_refused(editor, workspace, settings):
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"max_file_bytes": 1000}}
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 10, content_type="text/plain")
+    assert flow.send(asked.json()["upload"], b"x" * 2000, client=editor) == 413
+
+
+def test_real_size_counted_against_storage_at_confirm(editor, workspace, local_storage, settings):
+    from documents.tests.factories import DocumentFactory
+
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"storage_bytes": 10_000}}
+    DocumentFactory(workspace=workspace, size_bytes=9_000)
+    data = b"plain text brief\n" * 100  # 1.7 kB, declared as 10 bytes
+    document, response = _send_and_confirm(editor, workspace, data=data, content_type="text/plain", declared_size=10)
+    _assert_rejected(response, document, local_storage, status=402, code="plan_limit_exceeded")
+    assert response.json()["error"]["details"]["usage"] == 9_000
+
+
+def test_empty_upload_is_refused_at_confirm(editor, workspace, local_storage):
+    document, response = _send_and_confirm(editor, workspace, data=b"", content_type="text/plain", declared_size=5)
+    _assert_rejected(response, document, local_storage, status=400, code="validation_error")
+    assert response.json()["error"]["message"] == "The file is empty."
+
+
+def test_type_is_decided_from_the_bytes(editor, workspace, local_storage):
+    png = samples.png_of_text(["hello"])
+    document, response = _send_and_confirm(editor, workspace, data=png, content_type="application/pdf")
+    _assert_rejected(response, document, local_storage, status=415, code="unsupported_media_type")
+    assert response.json()["error"]["details"] == {"declared": "application/pdf", "detected": "image/png"}
+
+
+def test_pdf_named_and_declared_as_text_is_refused(editor, workspace, local_storage):
+    document, response = _send_and_confirm(
+        editor, workspace, data=samples.text_pdf(1), content_type="text/plain", filename="notes.txt"
+    )
+    _assert_rejected(response, document, local_storage, status=415, code="unsupported_media_type")
+
+
+def test_other_zip_formats_are_not_docx(editor, workspace, local_storage):
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    document, response = _send_and_confirm(editor, workspace, data=samples.xlsx_like_zip(), content_type=docx_type)
+    _assert_rejected(response, document, local_storage, status=415, code="unsupported_media_type")
+    assert "Excel" in response.json()["error"]["message"]
+
+
+def test_unsupported_binary_is_refused(editor, workspace, local_storage):
+    gif = b"GIF89a" + b"\x01\x00\x01\x00\x80\x00\x00" + b"\x00" * 40
+    document, response = _send_and_confirm(editor, workspace, data=gif, content_type="image/png")
+    _assert_rejected(response, document, local_storage, status=415, code="unsupported_media_type")
+
+
+def test_eicar_is_rejected_deleted_and_marked_infected(editor, workspace, local_storage):
+    data = b"Project notes\n" + samples.EICAR + b"\n"
+    document, response = _send_and_confirm(editor, workspace, data=data, content_type="text/plain")
+    _assert_rejected(response, document, local_storage, status=422, code="malware_detected")
+    document.refresh_from_db()
+    assert document.scan_status == Document.ScanStatus.INFECTED
+    assert document.scan_signature == "Eicar-Test-Signature"
+
+
+def test_docx_decompression_bomb_is_refused(editor, workspace, local_storage, settings):
+    settings.DOCUMENT_DOCX_MAX_UNCOMPRESSED_BYTES = 8 * MB
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    bomb = samples.docx_bomb(payload_bytes=20 * MB)
+    assert len(bomb) < 100_000
+    document, response = _send_and_confirm(editor, workspace, data=bomb, content_type=docx_type)
+    _assert_rejected(response, document, local_storage, status=413, code="payload_too_large")
+    assert "unpack to 20 MB" in response.json()["error"]["message"]
+
+
+def test_docx_compression_ratio_is_limited(editor, workspace, local_storage):
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    document, response = _send_and_confirm(
+        editor, workspace, data=samples.docx_bomb(payload_bytes=4 * MB), content_type=docx_type
+    )
+    _assert_rejected(response, document, local_storage, status=413, code="payload_too_large")
+    assert "decompression bomb" in response.json()["error"]["message"]
+
+
+def test_confirm_before_upload_is_a_conflict_and_changes_nothing(editor, workspace):
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
+    response = flow.confirm(editor, workspace, asked.json()["document"]["id"])
+    assert response.status_code == 409
+    assert Document.objects.get().status == Document.Status.PENDING
+
+
+def test_confirm_twice_is_idempotent(editor, workspace, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = flow.upload(editor, workspace, filename="a.md", data=b"# Title\n\nBody", content_type="text/markdown")
+    assert first.status_code == 200
+    again = flow.confirm(editor, workspace, first.json()["id"])
+    assert again.status_code == 200
+    assert again.json()["status"] == "completed"
+    assert ActivityEvent.objects.filter(verb="document.uploaded").count() == 1
+
+
+def test_confirm_of_a_rejected_upload_is_a_conflict(editor, workspace):
+    document, response = _send_and_confirm(editor, workspace, data=b"", content_type="text/plain", declared_size=3)
+    again = flow.confirm(editor, workspace, document.id)
+    assert again.status_code == 409
+    assert "rejected" in again.json()["error"]["message"]
+
+
+def test_put_after_confirm_is_refused(editor, workspace, django_capture_on_commit_callbacks):
+    data = b"first version"
+    asked = flow.ask(editor, workspace, filename="a.txt", data=data, content_type="text/plain")
+    flow.send(asked.json()["upload"], data, client=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        flow.confirm(editor, workspace, asked.json()["document"]["id"])
+    assert flow.send(asked.json()["upload"], b"swapped after the scan", client=editor) == 409
+
+
+def test_tampered_or_foreign_upload_token_is_refused(editor, workspace, other_workspace, member):
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
+    upload = dict(asked.json()["upload"])
+    other = flow.ask(
+        member("owner", in_workspace=other_workspace),
+        other_workspace,
+        filename="b.txt",
+        data=b"x",
+        content_type="text/plain",
+    )
+    other_url = other.json()["upload"]["url"]
+    # Another document's token on this document's URL, and a forged one, are both unknown links.
+    token = other_url.split("token=", 1)[1]
+    forged = {**upload, "url": upload["url"].split("token=", 1)[0] + "token=" + token}
+    assert flow.send(forged, b"abc", client=editor) == 404
+    garbage = {**upload, "url": upload["url"].split("token=", 1)[0] + "token=abc:def"}
+    assert flow.send(garbage, b"abc", client=editor) == 404
+    # This document's own token under the other workspace's URL finds nothing either.
+    moved = {**upload, "url": upload["url"].replace(str(workspace.id), str(other_workspace.id))}
+    assert flow.send(moved, b"abc", client=editor) == 404
+
+
+def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch):
+    import time
+
+    from django.core import signing
+
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
+    later = time.time() + settings.SIGNED_URL_TTL + 5
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    response_status = flow.send(asked.json()["upload"], b"abc", client=editor)
+    monkeypatch.undo()
+    assert response_status == 403
