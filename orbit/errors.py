@@ -37,6 +37,11 @@ class PreconditionFailed(OrbitError):
     code, http_status, default_message = "precondition_failed", 412, "The resource was changed by someone else."
 
 
+class IdempotencyKeyReused(OrbitError):
+    code, http_status = "idempotency_key_reused", 422
+    default_message = "This Idempotency-Key was already used with a different request."
+
+
 class PlanLimitExceeded(OrbitError):
     code, http_status, default_message = "plan_limit_exceeded", 402, "Your plan's limit has been reached."
 
@@ -81,6 +86,7 @@ ERROR_CODES = {
     "unsupported_media_type": "The body or file type is not supported.",
     "conflict": "The request conflicts with the current state.",
     "precondition_failed": "If-Match did not match the current version.",
+    "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
     "plan_limit_exceeded": "The workspace's plan limit is reached; `details` carries limit, usage and plan.",
     "payload_too_large": "The payload or file is too large.",
     "rate_limited": "Too many requests; see the Retry-After header.",

@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "client_name", "workspace", "status", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "client_name", "workspace__name", "workspace__slug"]
+    list_select_related = ["workspace"]
+    raw_id_fields = ["workspace"]
+
+
+class ScopeSectionInline(admin.TabularInline):
+    model = ScopeSection
+    fields = ["position", "section_type", "title", "confidence", "ai_generated", "version"]
+    readonly_fields = ["version"]
+    ordering = ["position"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Scope)
+class ScopeAdmin(admin.ModelAdmin):
+    list_display = ["title", "workspace", "project", "status", "version", "created_by", "created_at", "deleted_at"]
+    list_filter = ["status", ("deleted_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["title", "client_name", "summary", "workspace__name", "workspace__slug", "created_by__email"]
+    list_select_related = ["workspace", "project", "created_by"]
+    raw_id_fields = ["workspace", "project", "created_by"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    exclude = ["search_vector"]
+    inlines = [ScopeSectionInline]
+
+
+@admin.register(ScopeSection)
+class ScopeSectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "scope", "position", "section_type", "confidence", "ai_generated", "version"]
+    list_filter = ["section_type", "ai_generated"]
+    search_fields = ["title", "content", "scope__title", "scope__workspace__name"]
+    list_select_related = ["scope"]
+    raw_id_fields = ["scope"]
+    readonly_fields = ["version"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "scope", "author", "parent", "resolved_at", "deleted_at", "created_at"]
+    list_filter = [
+        ("resolved_at", admin.EmptyFieldListFilter),
+        ("deleted_at", admin.EmptyFieldListFilter),
+        "created_at",
+    ]
+    search_fields = ["body", "author__email", "scope__title"]
+    list_select_related = ["scope", "author"]
+    raw_id_fields = ["scope", "section", "parent", "author", "resolved_by"]
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(admin.ModelAdmin):
+    list_display = ["user", "scope", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["user__email", "scope__title"]
+    list_select_related = ["user", "scope"]
+    raw_id_fields = ["user", "scope"]

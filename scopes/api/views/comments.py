@@ -1,0 +1,86 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orbit.errors import ValidationFailed
+from orbit.idempotency import idempotent
+from scopes import selectors
+from scopes.api.filters import CommentFilter
+from scopes.api.serializers import CommentCreateSerializer, CommentSerializer, CommentUpdateSerializer
+from scopes.api.views._nesting import ScopeChildMixin
+from scopes.models import Comment
+from scopes.services.comments import add_comment, delete_comment, edit_comment, set_resolved
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+
+class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
+    """Discussion on a scope, as threads (a first comment and its replies). Viewers read only.
+
+    Edit: the author. Delete, resolve, unresolve: the author or a workspace owner/admin.
+    """
+
+    queryset = Comment.objects.all()
+    serializer_class = CommentSerializer
+    workspace_field = "scope__workspace"
+    filterset_class = CommentFilter
+    ordering = ("created_at",)
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        return selectors.with_replies(super().get_queryset(), roots_only=self.action == "list")
+
+    def list(self, request, workspace_id, scope_pk):
+        _ = self.scope  # 404 for a scope that is not here
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+
+    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
+    @idempotent
+    def create(self, request, workspace_id, scope_pk):
+        scope = self.scope
+        incoming = CommentCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        section = parent = None
+        if data.get("section_id"):
+            section = scope.sections.filter(pk=data["section_id"]).first()
+            if section is None:
+                raise ValidationFailed("No such section in this scope.", details={"section_id": ["Not found."]})
+        if data.get("parent_id"):
+            parent = scope.comments.filter(pk=data["parent_id"]).first()
+            if parent is None:
+                raise ValidationFailed("No such comment in this scope.", details={"parent_id": ["Not found."]})
+        comment = add_comment(scope=scope, author=request.user, body=data["body"], section=section, parent=parent)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, workspace_id, scope_pk, pk):
+        return Response(CommentSerializer(self.get_object()).data)
+
+    @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
+    def update(self, request, workspace_id, scope_pk, pk, partial=False):
+        comment = self.get_object()
+        incoming = CommentUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        comment = edit_comment(comment=comment, actor=request.user, body=incoming.validated_data["body"])
+        return Response(CommentSerializer(comment).data)
+
+    @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
+    def partial_update(self, request, workspace_id, scope_pk, pk):
+        return self.update(request, workspace_id, scope_pk, pk, partial=True)
+
+    def destroy(self, request, workspace_id, scope_pk, pk):
+        delete_comment(comment=self.get_object(), membership=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, workspace_id, scope_pk, pk):
+        comment = set_resolved(comment=self.get_object(), membership=self.membership, resolved=True)
+        return Response(CommentSerializer(comment).data)
+
+    @extend_schema(request=None, responses=CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def unresolve(self, request, workspace_id, scope_pk, pk):
+        comment = set_resolved(comment=self.get_object(), membership=self.membership, resolved=False)
+        return Response(CommentSerializer(comment).data)

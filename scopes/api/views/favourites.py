@@ -1,0 +1,51 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from scopes import selectors
+from scopes.api.serializers import FavouriteCreateSerializer, FavouriteSerializer
+from scopes.models import Favourite, Scope
+from scopes.services.favourites import add_favourite, remove_favourite
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+
+class FavouriteViewSet(WorkspaceScopedViewSet):
+    """The caller's favourite scopes in this workspace. Adding or removing twice is not an error.
+
+    Remove with the scope's id: DELETE favourites/<scope_id>/.
+    """
+
+    queryset = Favourite.objects.all()
+    serializer_class = FavouriteSerializer
+    workspace_field = "scope__workspace"
+    ordering_fields = ["created_at"]
+    lookup_value_converter = "uuid"
+    lookup_field = lookup_url_kwarg = "scope_id"
+
+    def get_queryset(self):
+        # Favourites are personal: the mixin limits them to the workspace, this to the caller.
+        return super().get_queryset().filter(user=self.request.user, scope__deleted_at__isnull=True)
+
+    def list(self, request, workspace_id):
+        scopes = selectors.with_list_annotations(Scope.objects.all(), user=request.user)
+        favourites = self.filter_queryset(self.get_queryset()).prefetch_related(Prefetch("scope", queryset=scopes))
+        page = self.paginate_queryset(favourites)
+        return self.get_paginated_response(FavouriteSerializer(page, many=True).data)
+
+    @extend_schema(request=FavouriteCreateSerializer, responses={201: FavouriteSerializer, 200: FavouriteSerializer})
+    def create(self, request, workspace_id):
+        """Favourite a scope: 201 when new, 200 when it already was."""
+        incoming = FavouriteCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        scope = selectors.get_scope(workspace=self.workspace, scope_id=incoming.validated_data["scope_id"])
+        favourite, created = add_favourite(user=request.user, scope=scope)
+        favourite.scope = selectors.with_list_annotations(Scope.objects.filter(pk=scope.pk), user=request.user).get()
+        return Response(
+            FavouriteSerializer(favourite).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def destroy(self, request, workspace_id, scope_id):
+        """Unfavourite a scope (by the scope's id). Answers 204 whether or not it was a favourite."""
+        remove_favourite(user=request.user, scope=selectors.get_scope(workspace=self.workspace, scope_id=scope_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,67 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orbit.idempotency import idempotent
+from scopes.api.filters import ProjectFilter
+from scopes.api.serializers import ProjectInputSerializer, ProjectSerializer
+from scopes.models import Project
+from scopes.services.projects import create_project, delete_project, set_project_status, update_project
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+
+class ProjectViewSet(WorkspaceScopedViewSet):
+    """A workspace's projects. Deleting a project keeps its scopes, detached."""
+
+    queryset = Project.objects.select_related("workspace")
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    ordering_fields = ["created_at", "updated_at", "name"]
+    lookup_value_converter = "uuid"
+
+    def list(self, request, workspace_id):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ProjectSerializer(page, many=True).data)
+
+    @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})
+    @idempotent
+    def create(self, request, workspace_id):
+        incoming = ProjectInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        project = create_project(workspace=self.workspace, actor=request.user, **incoming.validated_data)
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, workspace_id, pk):
+        return Response(ProjectSerializer(self.get_object()).data)
+
+    @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
+    def update(self, request, workspace_id, pk, partial=False):
+        project = self.get_object()
+        incoming = ProjectInputSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        if not partial:
+            values = {"client_name": "", "description": "", **values}
+        project = update_project(project=project, actor=request.user, values=values)
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
+    def partial_update(self, request, workspace_id, pk):
+        return self.update(request, workspace_id, pk, partial=True)
+
+    def destroy(self, request, workspace_id, pk):
+        delete_project(project=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, workspace_id, pk):
+        project = set_project_status(project=self.get_object(), actor=request.user, status=Project.Status.ARCHIVED)
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(request=None, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def unarchive(self, request, workspace_id, pk):
+        project = set_project_status(project=self.get_object(), actor=request.user, status=Project.Status.ACTIVE)
+        return Response(ProjectSerializer(project).data)

@@ -1,0 +1,165 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orbit.concurrency import ETagMixin, expected_version
+from orbit.idempotency import idempotent
+from scopes import selectors
+from scopes.api.filters import ScopeFilter
+from scopes.api.serializers import (
+    DuplicateSerializer,
+    ScopeCreateSerializer,
+    ScopeDetailSerializer,
+    ScopeSerializer,
+    ScopeUpdateSerializer,
+    TransitionSerializer,
+)
+from scopes.models import Scope
+from scopes.services.scopes import (
+    create_scope,
+    duplicate_scope,
+    restore_scope,
+    transition_scope,
+    trash_scope,
+    update_scope,
+)
+from templates.selectors import get_usable_template
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag you read (e.g. "3"). A mismatch answers 412; without it the last write wins.',
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Retry-safe creation: a replay with the same key and body returns the first response.",
+)
+
+
+class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
+    """Scopes of work. Deleting moves a scope to the trash; `restore` brings it back within 30 days."""
+
+    queryset = Scope.objects.all()
+    serializer_class = ScopeSerializer
+    filterset_class = ScopeFilter
+    ordering_fields = ["created_at", "updated_at", "title", "status"]
+    lookup_value_converter = "uuid"
+
+    @property
+    def ordering(self):
+        """Newest first; a search without an explicit `ordering` is ranked by relevance."""
+        if getattr(self, "request", None) is None:
+            return ("-created_at",)
+        params = self.request.query_params
+        if self.action == "list" and params.get("q", "").strip() and not params.get("ordering"):
+            return ("-rank", "-created_at")
+        return ("-created_at",)
+
+    def _wants_trash(self) -> bool:
+        return self.action == "trash" or (
+            self.action == "list" and self.request.query_params.get("trashed", "").lower() in ("true", "1")
+        )
+
+    def get_queryset(self):
+        scopes = super().get_queryset()
+        scopes = scopes.trashed() if self._wants_trash() or self.action == "restore" else scopes.alive()
+        if self.action in ("list", "trash"):
+            return selectors.with_list_annotations(scopes, user=self.request.user)
+        if self.action == "retrieve":
+            return selectors.with_detail(scopes, user=self.request.user)
+        return scopes.select_related("workspace")
+
+    def _detail(self, scope: Scope, *, status_code=status.HTTP_200_OK) -> Response:
+        fresh = selectors.with_detail(Scope.objects.filter(pk=scope.pk), user=self.request.user).get()
+        return self.with_etag(Response(ScopeDetailSerializer(fresh).data, status=status_code), fresh)
+
+    @extend_schema(responses=ScopeSerializer(many=True))
+    def list(self, request, workspace_id):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ScopeSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[], responses=ScopeSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def trash(self, request, workspace_id):
+        """Trashed scopes, purged 30 days after deletion."""
+        return self.list(request, workspace_id)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ScopeCreateSerializer, responses={201: ScopeDetailSerializer})
+    @idempotent
+    def create(self, request, workspace_id):
+        incoming = ScopeCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        project_id, template_id = data.pop("project_id", None), data.pop("template_id", None)
+        scope = create_scope(
+            workspace=self.workspace,
+            actor=request.user,
+            project=selectors.get_project(workspace=self.workspace, project_id=project_id) if project_id else None,
+            template=get_usable_template(workspace=self.workspace, template_id=template_id) if template_id else None,
+            **data,
+        )
+        return self._detail(scope, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ScopeDetailSerializer)
+    def retrieve(self, request, workspace_id, pk):
+        scope = self.get_object()
+        return self.with_etag(Response(ScopeDetailSerializer(scope).data), scope)
+
+    @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
+    def update(self, request, workspace_id, pk, partial=False):
+        scope = self.get_object()
+        incoming = ScopeUpdateSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        if not partial:  # PUT replaces: what is not sent goes back to its default
+            values = {"client_name": "", "summary": "", "project_id": None, **values}
+        if "project_id" in values:
+            project_id = values.pop("project_id")
+            values["project"] = (
+                selectors.get_project(workspace=self.workspace, project_id=project_id) if project_id else None
+            )
+        scope = update_scope(scope=scope, actor=request.user, values=values, expected_version=expected_version(request))
+        return self._detail(scope)
+
+    @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
+    def partial_update(self, request, workspace_id, pk):
+        return self.update(request, workspace_id, pk, partial=True)
+
+    def destroy(self, request, workspace_id, pk):
+        trash_scope(scope=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ScopeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, workspace_id, pk):
+        return self._detail(restore_scope(scope=self.get_object(), actor=request.user))
+
+    @extend_schema(parameters=[IF_MATCH], request=TransitionSerializer, responses=ScopeDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, workspace_id, pk):
+        """draft → in_review → approved → sent; any → archived; archived → draft. Others answer 409."""
+        scope = self.get_object()
+        incoming = TransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        scope = transition_scope(
+            scope=scope,
+            actor=request.user,
+            status=incoming.validated_data["status"],
+            expected_version=expected_version(request),
+        )
+        return self._detail(scope)
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=DuplicateSerializer, responses={201: ScopeDetailSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def duplicate(self, request, workspace_id, pk):
+        scope = self.get_object()
+        incoming = DuplicateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        copy = duplicate_scope(scope=scope, actor=request.user, **incoming.validated_data)
+        return self._detail(copy, status_code=status.HTTP_201_CREATED)

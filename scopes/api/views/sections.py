@@ -1,0 +1,83 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orbit.concurrency import ETagMixin, expected_version
+from scopes import selectors
+from scopes.api.serializers import ReorderSerializer, SectionInputSerializer, SectionSerializer
+from scopes.api.views._nesting import ScopeChildMixin
+from scopes.api.views.scopes import IF_MATCH
+from scopes.models import ScopeSection
+from scopes.services.sections import add_section, delete_section, reorder_sections, update_section
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+
+class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
+    """A scope's sections, in order. Positions are 0..n-1; reorder with the full new order in one request."""
+
+    queryset = ScopeSection.objects.select_related("scope__workspace")
+    serializer_class = SectionSerializer
+    workspace_field = "scope__workspace"
+    pagination_class = None  # a scope's sections are read whole, in order
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        sections = super().get_queryset()
+        if self.action == "list":
+            return selectors.sections_queryset().filter(pk__in=sections.values("pk"))
+        return sections
+
+    def list(self, request, workspace_id, scope_pk):
+        _ = self.scope  # 404 for a scope that is not here
+        return Response(SectionSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(request=SectionInputSerializer, responses={201: SectionSerializer})
+    def create(self, request, workspace_id, scope_pk):
+        scope = self.scope
+        incoming = SectionInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        section = add_section(scope=scope, actor=request.user, **incoming.validated_data)
+        return self.with_etag(Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED), section)
+
+    def retrieve(self, request, workspace_id, scope_pk, pk):
+        section = self.get_object()
+        return self.with_etag(Response(SectionSerializer(section).data), section)
+
+    @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
+    def update(self, request, workspace_id, scope_pk, pk, partial=False):
+        section = self.get_object()
+        incoming = SectionInputSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        if not partial:
+            values = {
+                "section_type": ScopeSection.SectionType.CUSTOM,
+                "content": "",
+                "confidence": None,
+                "ai_generated": False,
+                "sources": [],
+                **values,
+            }
+        section = update_section(
+            section=section, actor=request.user, values=values, expected_version=expected_version(request)
+        )
+        return self.with_etag(Response(SectionSerializer(section).data), section)
+
+    @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
+    def partial_update(self, request, workspace_id, scope_pk, pk):
+        return self.update(request, workspace_id, scope_pk, pk, partial=True)
+
+    def destroy(self, request, workspace_id, scope_pk, pk):
+        delete_section(section=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ReorderSerializer, responses=SectionSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def reorder(self, request, workspace_id, scope_pk):
+        """Apply a complete new order atomically; an order that is not exactly the scope's sections is a 400."""
+        scope = self.scope
+        incoming = ReorderSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        sections = reorder_sections(scope=scope, actor=request.user, order=incoming.validated_data["order"])
+        return Response(SectionSerializer(sections, many=True).data)

@@ -1,0 +1,64 @@
+"""Reads for scopes: one query per list page, whatever the number of rows (counts and flags are subqueries)."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from orbit.errors import NotFound, ValidationFailed
+from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
+
+
+def _count(queryset: QuerySet, field: str = "scope"):
+    counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_list_annotations(queryset: QuerySet, *, user) -> QuerySet:
+    """`is_favourite` for `user`, `section_count`, `open_comment_count`, with project and creator joined."""
+    return queryset.select_related("project", "created_by").annotate(
+        is_favourite=Exists(Favourite.objects.filter(user=user, scope=OuterRef("pk"))),
+        section_count=_count(ScopeSection.objects.filter(scope=OuterRef("pk"))),
+        open_comment_count=_count(
+            Comment.objects.filter(scope=OuterRef("pk"), deleted_at__isnull=True, resolved_at__isnull=True)
+        ),
+    )
+
+
+def sections_queryset() -> QuerySet:
+    return ScopeSection.objects.order_by("position").annotate(
+        comment_count=Count("comments", filter=Q(comments__deleted_at__isnull=True))
+    )
+
+
+def with_detail(queryset: QuerySet, *, user) -> QuerySet:
+    """List annotations plus the ordered sections, each with its comment count: two queries in all."""
+    return with_list_annotations(queryset, user=user).prefetch_related(
+        Prefetch("sections", queryset=sections_queryset())
+    )
+
+
+def get_scope(*, workspace, scope_id, trashed: bool = False) -> Scope:
+    """A live (or, with `trashed`, a trashed) scope of `workspace`; anything else is 404."""
+    scopes = Scope.objects.filter(workspace=workspace)
+    scopes = scopes.trashed() if trashed else scopes.alive()
+    scope = scopes.select_related("workspace").filter(pk=scope_id).first()
+    if scope is None:
+        raise NotFound()
+    return scope
+
+
+def get_project(*, workspace, project_id) -> Project:
+    """A project named in a request body: unknown or foreign ids are a validation error on `project_id`."""
+    project = Project.objects.filter(workspace=workspace, pk=project_id).first()
+    if project is None:
+        raise ValidationFailed("The project does not exist in this workspace.", details={"project_id": ["Not found."]})
+    return project
+
+
+def with_replies(queryset: QuerySet, *, roots_only: bool) -> QuerySet:
+    """Comments with authors and replies prefetched (three queries per page); `roots_only` lists threads."""
+    replies = Comment.objects.select_related("author", "resolved_by").order_by("created_at")
+    if roots_only:
+        queryset = queryset.filter(parent__isnull=True)
+    return queryset.select_related("author", "resolved_by", "scope__workspace").prefetch_related(
+        Prefetch("replies", queryset=replies)
+    )

@@ -1,0 +1,112 @@
+"""Comments: one-level threads on a scope or one of its sections.
+
+Who may do what beyond roles (SPEC §3): editing is the author's alone; deleting and resolving are the author's
+or an owner's/admin's. A deleted comment that has replies stays in its thread with its body blanked.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from orbit.errors import PermissionDenied, ValidationFailed
+from scopes.models import Comment, Scope, ScopeSection
+from workspaces import activity
+from workspaces.models import Membership
+
+
+def _is_moderator(membership: Membership) -> bool:
+    return membership.role >= Membership.Role.ADMIN
+
+
+def _check_author_or_moderator(*, comment: Comment, membership: Membership, doing: str) -> None:
+    if comment.author_id != membership.user_id and not _is_moderator(membership):
+        raise PermissionDenied(f"Only the author or a workspace owner or admin can {doing} this comment.")
+
+
+@transaction.atomic
+def add_comment(
+    *, scope: Scope, author, body: str, section: ScopeSection | None = None, parent: Comment | None = None
+) -> Comment:
+    if section is not None and section.scope_id != scope.pk:
+        raise ValidationFailed("The section belongs to another scope.", details={"section_id": ["Not found."]})
+    if parent is not None:
+        if parent.scope_id != scope.pk:
+            raise ValidationFailed(
+                "The parent comment belongs to another scope.", details={"parent_id": ["Not found."]}
+            )
+        if parent.parent_id is not None:
+            raise ValidationFailed(
+                "Reply to the first comment of a thread.", details={"parent_id": ["Replies cannot be nested."]}
+            )
+        if parent.deleted_at is not None:
+            raise ValidationFailed("The comment was deleted.", details={"parent_id": ["Deleted."]})
+        section = section or parent.section
+    comment = Comment(scope=scope, section=section, parent=parent, author=author, body=body)
+    comment.full_clean()
+    if not body.strip():
+        raise ValidationFailed("A comment needs some text.", details={"body": ["This field may not be blank."]})
+    comment.save()
+    activity.record(
+        workspace=scope.workspace,
+        actor=author,
+        verb="comment.added",
+        target=comment,
+        metadata={"scope_id": str(scope.pk), "section_id": str(section.pk) if section else None},
+    )
+    return comment
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, actor, body: str) -> Comment:
+    if comment.author_id != actor.pk:
+        raise PermissionDenied("Only the author can edit a comment.")
+    if comment.deleted_at is not None:
+        raise ValidationFailed("The comment was deleted.")
+    if not body.strip():
+        raise ValidationFailed("A comment needs some text.", details={"body": ["This field may not be blank."]})
+    comment.body = body
+    comment.save(update_fields=["body", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, membership: Membership) -> None:
+    _check_author_or_moderator(comment=comment, membership=membership, doing="delete")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.parent_id is None and comment.replies.exists():
+        comment.body = ""
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["body", "deleted_at", "updated_at"])
+        return
+    parent_id = comment.parent_id
+    comment.delete()
+    # The last reply of a deleted thread starter takes the empty starter with it.
+    if parent_id is not None:
+        Comment.objects.filter(pk=parent_id, deleted_at__isnull=False, replies__isnull=True).delete()
+
+
+@transaction.atomic
+def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) -> Comment:
+    _check_author_or_moderator(comment=comment, membership=membership, doing="resolve")
+    if comment.parent_id is not None:
+        raise ValidationFailed("Resolve the thread through its first comment.")
+    if resolved and comment.resolved_at is None:
+        comment.resolved_at, comment.resolved_by = timezone.now(), membership.user
+        comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+        activity.record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            verb="comment.resolved",
+            target=comment,
+            metadata={"scope_id": str(comment.scope_id)},
+        )
+    elif not resolved and comment.resolved_at is not None:
+        comment.resolved_at, comment.resolved_by = None, None
+        comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+        activity.record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            verb="comment.unresolved",
+            target=comment,
+            metadata={"scope_id": str(comment.scope_id)},
+        )
+    return comment

@@ -1,0 +1,58 @@
+"""Projects: a workspace's client engagements."""
+
+from django.db import transaction
+
+from scopes.models import Project
+from workspaces import activity
+
+EDITABLE_FIELDS = ("name", "client_name", "description")
+
+
+@transaction.atomic
+def create_project(*, workspace, actor, name: str, client_name: str = "", description: str = "") -> Project:
+    project = Project(workspace=workspace, name=name, client_name=client_name, description=description)
+    project.full_clean()
+    project.save()
+    activity.record(workspace=workspace, actor=actor, verb="project.created", target=project)
+    return project
+
+
+@transaction.atomic
+def update_project(*, project: Project, actor, values: dict) -> Project:
+    changed = [name for name in EDITABLE_FIELDS if name in values and getattr(project, name) != values[name]]
+    for name in changed:
+        setattr(project, name, values[name])
+    if changed:
+        project.full_clean()
+        project.save(update_fields=[*changed, "updated_at"])
+        activity.record(
+            workspace=project.workspace,
+            actor=actor,
+            verb="project.updated",
+            target=project,
+            metadata={"fields": changed},
+        )
+    return project
+
+
+@transaction.atomic
+def set_project_status(*, project: Project, actor, status: str) -> Project:
+    if project.status != status:
+        project.status = status
+        project.save(update_fields=["status", "updated_at"])
+        verb = "project.archived" if status == Project.Status.ARCHIVED else "project.unarchived"
+        activity.record(workspace=project.workspace, actor=actor, verb=verb, target=project)
+    return project
+
+
+@transaction.atomic
+def delete_project(*, project: Project, actor) -> None:
+    """Its scopes stay, detached from the project."""
+    activity.record(
+        workspace=project.workspace,
+        actor=actor,
+        verb="project.deleted",
+        target=project,
+        metadata={"name": project.name},
+    )
+    project.delete()

@@ -1,0 +1,180 @@
+"""Scopes: create (blank or from a template), update, status transitions, duplicate, trash, restore, purge."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.plans import enforce_limit
+from orbit.concurrency import update_versioned
+from orbit.errors import Conflict, ValidationFailed
+from scopes import search
+from scopes.models import Project, Scope, ScopeSection
+from scopes.services.sections import build_sections
+from workspaces import activity
+
+TRASH_RETENTION = timedelta(days=30)
+EDITABLE_FIELDS = ("title", "client_name", "summary", "project")
+_SEARCHED_FIELDS = {"title", "client_name", "summary"}
+
+Status = Scope.Status
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DRAFT: (Status.IN_REVIEW, Status.ARCHIVED),
+    Status.IN_REVIEW: (Status.APPROVED, Status.ARCHIVED),
+    Status.APPROVED: (Status.SENT, Status.ARCHIVED),
+    Status.SENT: (Status.ARCHIVED,),
+    Status.ARCHIVED: (Status.DRAFT,),
+}
+
+
+def _check_project(*, workspace, project: Project | None) -> None:
+    if project is not None and project.workspace_id != workspace.pk:
+        raise ValidationFailed("The project belongs to another workspace.", details={"project_id": ["Not found."]})
+
+
+@transaction.atomic
+def create_scope(
+    *,
+    workspace,
+    actor,
+    title: str = "",
+    client_name: str = "",
+    summary: str = "",
+    project: Project | None = None,
+    template=None,
+    sections: list[dict] | None = None,
+) -> Scope:
+    """A new draft scope, counted against the plan's scopes_per_month.
+
+    `template` (a scope_templates.Template) copies its sections; `sections` (list of section dicts, e.g. from
+    the AI extractor) are appended after them.
+    """
+    enforce_limit(workspace=workspace, limit="scopes_per_month")
+    _check_project(workspace=workspace, project=project)
+    if template is not None and template.workspace_id not in (None, workspace.pk):
+        raise ValidationFailed("The template belongs to another workspace.", details={"template_id": ["Not found."]})
+    scope = Scope(
+        workspace=workspace,
+        project=project,
+        title=title or (template.name if template is not None else "Untitled scope"),
+        client_name=client_name or (project.client_name if project is not None else ""),
+        summary=summary,
+        created_by=actor,
+    )
+    scope.full_clean()
+    scope.save()
+    specs = [*(template.sections if template is not None else []), *(sections or [])]
+    ScopeSection.objects.bulk_create(build_sections(scope=scope, specs=specs, start=0))
+    search.refresh([scope.pk])
+    activity.record(
+        workspace=workspace,
+        actor=actor,
+        verb="scope.created",
+        target=scope,
+        metadata={"template_id": str(template.pk)} if template is not None else {},
+    )
+    return scope
+
+
+@transaction.atomic
+def update_scope(*, scope: Scope, actor, values: dict, expected_version: int | None) -> Scope:
+    """Apply `values` (a subset of EDITABLE_FIELDS) if the scope is still at `expected_version` (None: any)."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.")
+    if "project" in values:
+        _check_project(workspace=scope.workspace, project=values["project"])
+    candidate = Scope(**{**{f: getattr(scope, f) for f in EDITABLE_FIELDS}, **values}, workspace=scope.workspace)
+    candidate.full_clean(exclude=["workspace", "search_vector"], validate_unique=False, validate_constraints=False)
+    update_versioned(scope, values=values, expected=expected_version)
+    if _SEARCHED_FIELDS & set(values):
+        search.refresh([scope.pk])
+    activity.record(
+        workspace=scope.workspace,
+        actor=actor,
+        verb="scope.updated",
+        target=scope,
+        metadata={"fields": sorted(values), "version": scope.version},
+    )
+    return scope
+
+
+@transaction.atomic
+def transition_scope(*, scope: Scope, actor, status: str, expected_version: int | None = None) -> Scope:
+    """Move the scope along its review workflow; anything not in ALLOWED_TRANSITIONS is refused with 409."""
+    current = Scope.objects.select_for_update().values_list("status", flat=True).get(pk=scope.pk)
+    allowed = ALLOWED_TRANSITIONS[current]
+    if status not in allowed:
+        raise Conflict(
+            f"A scope cannot go from {current} to {status}.",
+            details={"from": current, "to": status, "allowed": list(allowed)},
+        )
+    update_versioned(scope, values={"status": status}, expected=expected_version)
+    activity.record(
+        workspace=scope.workspace,
+        actor=actor,
+        verb="scope.status_changed",
+        target=scope,
+        metadata={"from": current, "to": status},
+    )
+    return scope
+
+
+@transaction.atomic
+def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
+    """A draft copy with every section, counted against the plan like any new scope."""
+    enforce_limit(workspace=scope.workspace, limit="scopes_per_month")
+    copy = Scope.objects.create(
+        workspace=scope.workspace,
+        project=scope.project,
+        title=title or f"Copy of {scope.title}"[:300],
+        client_name=scope.client_name,
+        summary=scope.summary,
+        confidence=scope.confidence,
+        ai_analysis=scope.ai_analysis,
+        created_by=actor,
+    )
+    ScopeSection.objects.bulk_create(
+        ScopeSection(
+            scope=copy,
+            section_type=section.section_type,
+            title=section.title,
+            content=section.content,
+            position=section.position,
+            confidence=section.confidence,
+            ai_generated=section.ai_generated,
+            sources=section.sources,
+        )
+        for section in scope.sections.order_by("position")
+    )
+    search.refresh([copy.pk])
+    activity.record(
+        workspace=scope.workspace,
+        actor=actor,
+        verb="scope.duplicated",
+        target=copy,
+        metadata={"source_id": str(scope.pk)},
+    )
+    return copy
+
+
+@transaction.atomic
+def trash_scope(*, scope: Scope, actor) -> None:
+    """Soft delete: the scope leaves lists and can be restored for TRASH_RETENTION, then cleanup purges it."""
+    if Scope.objects.filter(pk=scope.pk, deleted_at__isnull=True).update(deleted_at=timezone.now()):
+        activity.record(workspace=scope.workspace, actor=actor, verb="scope.deleted", target=scope)
+
+
+@transaction.atomic
+def restore_scope(*, scope: Scope, actor) -> Scope:
+    if Scope.objects.filter(pk=scope.pk, deleted_at__isnull=False).update(deleted_at=None, updated_at=timezone.now()):
+        activity.record(workspace=scope.workspace, actor=actor, verb="scope.restored", target=scope)
+    scope.refresh_from_db()
+    return scope
+
+
+def purge_trashed(*, now: datetime) -> int:
+    """Delete scopes trashed more than TRASH_RETENTION ago, with their sections, comments and favourites."""
+    expired = Scope.objects.filter(deleted_at__lt=now - TRASH_RETENTION)
+    _total, per_model = expired.delete()
+    return per_model.get(Scope._meta.label, 0)

@@ -1,0 +1,135 @@
+"""Sections of a scope. Positions stay 0..n-1, unique, under concurrent edits.
+
+Every write that touches positions first locks the scope row (SELECT ... FOR UPDATE), so adds, deletes and
+reorders on one scope run one after the other; the deferred unique constraint on (scope, position) lets a
+reorder swap positions inside its transaction and still refuses a duplicate at commit. Writes that lock a
+section row always lock its scope first, so two writers never take the locks in opposite orders.
+"""
+
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+
+from orbit.concurrency import update_versioned
+from orbit.errors import ValidationFailed
+from scopes import search
+from scopes.models import Scope, ScopeSection
+from workspaces import activity
+
+EDITABLE_FIELDS = ("section_type", "title", "content", "confidence", "ai_generated", "sources")
+_SEARCHED_FIELDS = {"title", "content"}
+
+
+def lock_scope(scope: Scope) -> None:
+    Scope.objects.select_for_update().filter(pk=scope.pk).values_list("pk", flat=True).get()
+
+
+def build_sections(*, scope: Scope, specs: list[dict], start: int) -> list[ScopeSection]:
+    """Unsaved, validated sections from dicts ({title, section_type, content, ...}), positioned from `start`."""
+    sections = []
+    for offset, spec in enumerate(specs):
+        section = ScopeSection(
+            scope=scope,
+            position=start + offset,
+            **{name: spec[name] for name in EDITABLE_FIELDS if spec.get(name) is not None},
+        )
+        section.full_clean(exclude=["scope"], validate_unique=False, validate_constraints=False)
+        sections.append(section)
+    return sections
+
+
+@transaction.atomic
+def add_section(*, scope: Scope, actor, **fields) -> ScopeSection:
+    """Append a section at the end of the scope."""
+    return append_sections(scope=scope, actor=actor, specs=[fields])[0]
+
+
+@transaction.atomic
+def append_sections(*, scope: Scope, actor, specs: list[dict], record: bool = True) -> list[ScopeSection]:
+    lock_scope(scope)
+    start = ScopeSection.objects.filter(scope=scope).count()
+    sections = ScopeSection.objects.bulk_create(build_sections(scope=scope, specs=specs, start=start))
+    search.refresh([scope.pk])
+    if record and sections:
+        activity.record(
+            workspace=scope.workspace,
+            actor=actor,
+            verb="scope.updated",
+            target=scope,
+            metadata={"change": "sections_added", "section_ids": [str(s.pk) for s in sections]},
+        )
+    return sections
+
+
+@transaction.atomic
+def update_section(*, section: ScopeSection, actor, values: dict, expected_version: int | None) -> ScopeSection:
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.")
+    candidate = ScopeSection(
+        scope_id=section.scope_id, position=0, **{**{f: getattr(section, f) for f in EDITABLE_FIELDS}, **values}
+    )
+    candidate.full_clean(exclude=["scope"], validate_unique=False, validate_constraints=False)
+    lock_scope(section.scope)
+    update_versioned(section, values=values, expected=expected_version)
+    if _SEARCHED_FIELDS & set(values):
+        search.refresh([section.scope_id])
+    activity.record(
+        workspace=section.scope.workspace,
+        actor=actor,
+        verb="scope.updated",
+        target=section.scope,
+        metadata={"change": "section_updated", "section_id": str(section.pk), "fields": sorted(values)},
+    )
+    return section
+
+
+@transaction.atomic
+def delete_section(*, section: ScopeSection, actor) -> None:
+    """Remove the section and close the gap it leaves."""
+    scope = section.scope
+    lock_scope(scope)
+    position = ScopeSection.objects.filter(pk=section.pk).values_list("position", flat=True).first()
+    if position is None:  # deleted by someone else while we waited for the lock
+        return
+    ScopeSection.objects.filter(pk=section.pk).delete()
+    ScopeSection.objects.filter(scope=scope, position__gt=position).update(position=F("position") - 1)
+    search.refresh([scope.pk])
+    activity.record(
+        workspace=scope.workspace,
+        actor=actor,
+        verb="scope.updated",
+        target=scope,
+        metadata={"change": "section_deleted", "section_id": str(section.pk), "title": section.title},
+    )
+
+
+@transaction.atomic
+def reorder_sections(*, scope: Scope, actor, order: list[UUID]) -> list[ScopeSection]:
+    """Give the sections the positions of `order`, which must list each of the scope's sections exactly once."""
+    lock_scope(scope)
+    current = set(ScopeSection.objects.filter(scope=scope).values_list("pk", flat=True))
+    wanted = [UUID(str(pk)) for pk in order]
+    if len(wanted) != len(set(wanted)) or set(wanted) != current:
+        raise ValidationFailed(
+            "The order must list every section of the scope exactly once.",
+            details={
+                "order": ["Must be a permutation of the scope's section ids."],
+                "missing": sorted(str(pk) for pk in current - set(wanted)),
+                "unknown": sorted(str(pk) for pk in set(wanted) - current),
+                "duplicates": sorted({str(pk) for pk in wanted if wanted.count(pk) > 1}),
+            },
+        )
+    if wanted:
+        # One statement; the deferred unique constraint is checked at commit, after every row has moved.
+        ScopeSection.objects.filter(scope=scope).update(
+            position=Case(
+                *(When(pk=pk, then=Value(index)) for index, pk in enumerate(wanted)), output_field=IntegerField()
+            )
+        )
+    search.refresh([scope.pk])
+    activity.record(
+        workspace=scope.workspace, actor=actor, verb="scope.updated", target=scope, metadata={"change": "reordered"}
+    )
+    return list(ScopeSection.objects.filter(scope=scope).order_by("position"))

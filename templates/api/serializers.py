@@ -1,0 +1,52 @@
+from rest_framework import serializers
+
+from scopes.models import ScopeSection
+from templates.models import Template
+
+
+class TemplateSectionSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    section_type = serializers.ChoiceField(choices=ScopeSection.SectionType.choices, required=False)
+    content = serializers.CharField(required=False, allow_blank=True)
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    sections = TemplateSectionSerializer(many=True, read_only=True)
+    section_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Template
+        fields = [
+            "id",
+            "name",
+            "description",
+            "category",
+            "is_public",
+            "section_count",
+            "sections",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_section_count(self, template) -> int:
+        return len(template.sections)
+
+
+class TemplateInputSerializer(serializers.Serializer):
+    """Fields for a new or updated template; on create, `scope_id` copies an existing scope's sections instead."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    sections = TemplateSectionSerializer(many=True, required=False)
+    scope_id = serializers.UUIDField(required=False, write_only=True)
+
+
+class ApplyTemplateSerializer(serializers.Serializer):
+    scope_id = serializers.UUIDField()
+
+
+class ApplyResultSerializer(serializers.Serializer):
+    added = serializers.ListField(child=serializers.UUIDField(), help_text="Ids of the sections appended.")
+    skipped = serializers.IntegerField(help_text="Template sections already in the scope (same title and content).")

@@ -1,0 +1,104 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orbit.errors import ValidationFailed
+from orbit.idempotency import idempotent
+from scopes import selectors as scope_selectors
+from templates.api.serializers import (
+    ApplyResultSerializer,
+    ApplyTemplateSerializer,
+    TemplateInputSerializer,
+    TemplateSerializer,
+)
+from templates.models import Template
+from templates.services import (
+    apply_template,
+    create_template,
+    create_template_from_scope,
+    delete_template,
+    update_template,
+)
+from workspaces.api.mixins import WorkspaceScopedViewSet
+
+
+class PublicTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Orbit's public templates, readable by any signed-in user."""
+
+    queryset = Template.objects.public()
+    serializer_class = TemplateSerializer
+    filterset_fields = ["category"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ("name",)
+    lookup_value_converter = "uuid"
+
+
+class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
+    """The workspace's own templates plus the public ones. Public templates are read-only here (403)."""
+
+    queryset = Template.objects.all()
+    serializer_class = TemplateSerializer
+    filterset_fields = ["category", "is_public"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ("name",)
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        # The mixin's workspace filter, widened by the public templates every workspace may use.
+        return super().get_queryset() | Template.objects.public()
+
+    def list(self, request, workspace_id):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(TemplateSerializer(page, many=True).data)
+
+    @extend_schema(request=TemplateInputSerializer, responses={201: TemplateSerializer})
+    @idempotent
+    def create(self, request, workspace_id):
+        incoming = TemplateInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        scope_id = data.pop("scope_id", None)
+        if scope_id is not None:
+            scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=scope_id)
+            template = create_template_from_scope(scope=scope, actor=request.user, **data)
+        else:
+            if not data.get("name"):
+                raise ValidationFailed("A template needs a name.", details={"name": ["This field is required."]})
+            template = create_template(workspace=self.workspace, actor=request.user, **data)
+        return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, workspace_id, pk):
+        return Response(TemplateSerializer(self.get_object()).data)
+
+    @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
+    def update(self, request, workspace_id, pk, partial=False):
+        template = self.get_object()
+        incoming = TemplateInputSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        values = {key: value for key, value in incoming.validated_data.items() if key != "scope_id"}
+        if not partial:
+            if not values.get("name"):
+                raise ValidationFailed("A template needs a name.", details={"name": ["This field is required."]})
+            values = {"description": "", "category": "", "sections": [], **values}
+        template = update_template(template=template, actor=request.user, values=values)
+        return Response(TemplateSerializer(template).data)
+
+    @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
+    def partial_update(self, request, workspace_id, pk):
+        return self.update(request, workspace_id, pk, partial=True)
+
+    def destroy(self, request, workspace_id, pk):
+        delete_template(template=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ApplyTemplateSerializer, responses=ApplyResultSerializer)
+    @action(detail=True, methods=["post"])
+    def apply(self, request, workspace_id, pk):
+        """Merge into a scope: append the template's sections, skipping exact (title, content) duplicates."""
+        template = self.get_object()
+        incoming = ApplyTemplateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=incoming.validated_data["scope_id"])
+        result = apply_template(template=template, scope=scope, actor=request.user)
+        return Response(ApplyResultSerializer(result).data)

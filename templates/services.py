@@ -1,0 +1,137 @@
+"""Templates: workspace templates (editable) and public ones (read-only); create from a scope; apply to a scope."""
+
+from django.db import transaction
+
+from orbit.errors import PermissionDenied, ValidationFailed
+from scopes.models import Scope, ScopeSection
+from scopes.services.sections import append_sections, lock_scope
+from templates.models import Template
+from workspaces import activity
+
+EDITABLE_FIELDS = ("name", "description", "category", "sections")
+SECTION_KEYS = ("title", "section_type", "content")
+
+
+def normalise_sections(sections) -> list[dict]:
+    """Validated [{title, section_type, content}]; anything else is a validation error on `sections`."""
+    if not isinstance(sections, list):
+        raise ValidationFailed("sections must be a list.", details={"sections": ["Expected a list."]})
+    valid_types = set(ScopeSection.SectionType.values)
+    cleaned, errors = [], {}
+    for index, section in enumerate(sections):
+        if not isinstance(section, dict) or not str(section.get("title", "")).strip():
+            errors[str(index)] = ["Each section needs a title."]
+            continue
+        section_type = section.get("section_type") or ScopeSection.SectionType.CUSTOM
+        if section_type not in valid_types:
+            errors[str(index)] = [f"Unknown section_type {section_type!r}."]
+            continue
+        cleaned.append(
+            {
+                "title": str(section["title"])[:300],
+                "section_type": section_type,
+                "content": str(section.get("content", "")),
+            }
+        )
+    if errors:
+        raise ValidationFailed("Some sections are invalid.", details={"sections": errors})
+    return cleaned
+
+
+def _check_editable(template: Template) -> None:
+    if template.workspace_id is None:
+        raise PermissionDenied("Public templates are read-only. Create a workspace template from it instead.")
+
+
+@transaction.atomic
+def create_template(
+    *, workspace, actor, name: str, description: str = "", category: str = "", sections: list | None = None
+) -> Template:
+    template = Template(
+        workspace=workspace,
+        name=name,
+        description=description,
+        category=category,
+        sections=normalise_sections(sections or []),
+        created_by=actor,
+    )
+    template.full_clean()
+    template.save()
+    activity.record(workspace=workspace, actor=actor, verb="template.created", target=template)
+    return template
+
+
+@transaction.atomic
+def create_template_from_scope(
+    *, scope: Scope, actor, name: str = "", description: str = "", category: str = ""
+) -> Template:
+    sections = [
+        {"title": s.title, "section_type": s.section_type, "content": s.content}
+        for s in scope.sections.order_by("position")
+    ]
+    return create_template(
+        workspace=scope.workspace,
+        actor=actor,
+        name=name or scope.title,
+        description=description or scope.summary,
+        category=category,
+        sections=sections,
+    )
+
+
+@transaction.atomic
+def update_template(*, template: Template, actor, values: dict) -> Template:
+    _check_editable(template)
+    for name in EDITABLE_FIELDS:
+        if name in values:
+            setattr(template, name, normalise_sections(values[name]) if name == "sections" else values[name])
+    template.full_clean()
+    template.save()
+    activity.record(
+        workspace=template.workspace,
+        actor=actor,
+        verb="template.updated",
+        target=template,
+        metadata={"fields": sorted(values)},
+    )
+    return template
+
+
+@transaction.atomic
+def delete_template(*, template: Template, actor) -> None:
+    _check_editable(template)
+    activity.record(
+        workspace=template.workspace,
+        actor=actor,
+        verb="template.deleted",
+        target=template,
+        metadata={"name": template.name},
+    )
+    template.delete()
+
+
+@transaction.atomic
+def apply_template(*, template: Template, scope: Scope, actor) -> dict:
+    """Merge the template into the scope: append its sections, skipping exact (title, content) duplicates."""
+    if template.workspace_id not in (None, scope.workspace_id):
+        raise ValidationFailed("The template belongs to another workspace.")
+    # Lock before reading, so the duplicate check and the append see the same sections.
+    lock_scope(scope)
+    existing = set(scope.sections.values_list("title", "content"))
+    to_add, skipped = [], 0
+    for section in template.sections:
+        fingerprint = (section["title"], section.get("content", ""))
+        if fingerprint in existing:
+            skipped += 1
+            continue
+        existing.add(fingerprint)
+        to_add.append(section)
+    added = append_sections(scope=scope, actor=actor, specs=to_add, record=False)
+    activity.record(
+        workspace=scope.workspace,
+        actor=actor,
+        verb="template.applied",
+        target=scope,
+        metadata={"template_id": str(template.pk), "added": len(added), "skipped": skipped},
+    )
+    return {"added": [section.pk for section in added], "skipped": skipped}
