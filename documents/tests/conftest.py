@@ -59,7 +59,14 @@ def s3_storage_settings(endpoint: str, **extra) -> dict:
             "file_overwrite": False,
             "default_acl": None,
             "location": f"run-{uuid.uuid4().hex[:8]}",
-            "client_config": Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5),
+            # A client_config replaces the one built from signature_version/addressing_style, so repeat them.
+            "client_config": Config(
+                signature_version="s3v4",
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 1, "mode": "standard"},
+                connect_timeout=2,
+                read_timeout=5,
+            ),
             **extra,
         },
     }

@@ -1,0 +1,124 @@
+"""Document processing speed: text PDF pages/s (100 pages), DOCX pages/s, seconds per OCR'd page, and
+poppler's `pdftotext` on the same PDF where it is installed.
+
+    .venv/bin/python bench/documents.py [--pdf-pages 100] [--ocr-pages 3] [--repeat 3]
+
+Files are generated in memory with reportlab / python-docx / Pillow, like the tests. Best of --repeat runs.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orbit.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django
+
+django.setup()
+
+from documents import file_types, ocr, text_extraction  # noqa: E402
+from documents.tests import samples  # noqa: E402
+
+
+def dense_pdf(pages: int, lines: int = 45) -> bytes:
+    """Pages filled like a real statement of work: `lines` lines of body text each."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    for number in range(1, pages + 1):
+        pdf.setFont("Helvetica", 10)
+        for line in range(lines):
+            pdf.drawString(
+                56, 800 - line * 16, f"Page {number} line {line}: the agency delivers discovery, design and build."
+            )
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def best_of(repeat: int, fn) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pdf-pages", type=int, default=100)
+    parser.add_argument("--docx-sections", type=int, default=300)
+    parser.add_argument("--ocr-pages", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        pdf = folder / "text.pdf"
+        pdf.write_bytes(dense_pdf(args.pdf_pages))
+        docx = folder / "long.docx"
+        docx.write_bytes(samples.long_docx(args.docx_sections))
+        scanned = folder / "scanned.pdf"
+        scanned.write_bytes(
+            samples.scanned_pdf(
+                [[f"Scanned page {n} of the brief", "Budget and timeline"] for n in range(args.ocr_pages)]
+            )
+        )
+
+        seconds, pages = best_of(args.repeat, lambda: text_extraction.extract(pdf, file_types.PDF))
+        assert len(pages) == args.pdf_pages
+        print(
+            f"text PDF ({args.pdf_pages} pages x 45 lines, pdfminer.six): {seconds:.3f} s, "
+            f"{args.pdf_pages / seconds:.1f} pages/s"
+        )
+
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext:
+            poppler, _ = best_of(
+                args.repeat,
+                lambda: subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, check=True),
+            )
+            print(
+                f"pdftotext (poppler) on the same PDF: {poppler:.3f} s, {args.pdf_pages / poppler:.1f} pages/s; "
+                f"ours takes {seconds / poppler:.1f}x as long"
+            )
+        else:
+            print("pdftotext: not installed (Debian package poppler-utils); no comparison")
+
+        seconds, pages = best_of(args.repeat, lambda: text_extraction.extract(docx, file_types.DOCX))
+        chars = sum(len(p.text) for p in pages)
+        print(
+            f"DOCX ({args.docx_sections} sections, {chars} chars -> {len(pages)} pages of "
+            f"~{text_extraction.settings.DOCUMENT_TEXT_PAGE_CHARS} chars, mammoth): {seconds:.3f} s, "
+            f"{len(pages) / seconds:.1f} pages/s"
+        )
+
+        started = time.perf_counter()
+        engine = ocr.get_engine()
+        engine.recognize(samples.text_image(["warm up"]))
+        print(f"OCR engine: {engine.name} (load + first call {time.perf_counter() - started:.2f} s)")
+        seconds, pages = best_of(1, lambda: text_extraction.extract(scanned, file_types.PDF))
+        assert all(p.ocr for p in pages)
+        print(
+            f"scanned PDF ({args.ocr_pages} pages, rendered at {text_extraction.settings.DOCUMENT_OCR_RENDER_DPI} dpi "
+            f"+ OCR): {seconds:.2f} s, {seconds / args.ocr_pages:.2f} s per OCR'd page"
+        )
+        image = samples.text_image(["Kickoff meeting on Monday", "Budget 15000 dollars"])
+        seconds, _ = best_of(args.repeat, lambda: engine.recognize(image))
+        print(f"PNG 1400x400 with two lines of text: {seconds:.2f} s per image")
+
+
+if __name__ == "__main__":
+    main()
