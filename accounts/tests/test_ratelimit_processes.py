@@ -1,0 +1,114 @@
+"""The brute-force limits hold across separate web processes: they share the database cache."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]  # during tests NAME is the test database
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def two_servers(transactional_db):
+    """Two gunicorn processes on the test database; rows must be committed for them to see, hence transactional_db."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "orbit.test_settings",
+        "DATABASE_URL": database_url(),
+        "RATE_LIMIT_LOGIN": "6/m/ip",
+        "RATE_LIMIT_LOGIN_FAILED": "100/m/ip,3/300s/key",
+        "LOG_LEVEL": "WARNING",
+    }
+    cache.clear()  # committed counters from earlier runs must not leak in
+    processes, urls = [], []
+    try:
+        for _ in range(2):
+            port = free_port()
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "orbit.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 60
+        for url, process in zip(urls, processes, strict=True):
+            while True:
+                assert process.poll() is None, process.stderr.read().decode()[-2000:]
+                try:
+                    if requests.get(f"{url}/api/health", timeout=5).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                assert time.monotonic() < deadline, "web process did not start"
+                time.sleep(0.2)
+        assert processes[0].pid != processes[1].pid
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        cache.clear()
+
+
+@pytest.mark.slow
+def test_limits_are_shared_by_two_processes(two_servers):
+    a, b = two_servers
+    user = UserFactory()
+
+    def login(base, password):
+        # One public host name, as behind a load balancer: allauth keys the failed-login counter by site + email.
+        response = requests.post(
+            f"{base}/_allauth/app/v1/auth/login",
+            json={"email": user.email, "password": password},
+            headers={"Host": "127.0.0.1"},
+            timeout=10,
+        )
+        codes = [error.get("code") for error in response.json().get("errors", [])] if response.content else []
+        return response, codes
+
+    # Failed-login lockout per email: 3 failures spread over both processes lock the 4th attempt anywhere.
+    for base in (a, b, a):
+        response, codes = login(base, "wrong-password")
+        assert response.status_code == 400
+        assert codes == ["email_password_mismatch"]
+    response, codes = login(b, DEFAULT_PASSWORD)
+    assert response.status_code == 400
+    assert codes == ["too_many_login_attempts"]
+
+    # Per-IP sign-in limit (6/m): requests 5 and 6 go through, the 7th is refused by either process.
+    for base in (a, b):
+        assert login(base, "wrong-password")[0].status_code == 400
+    for base in (a, b):
+        refused, _ = login(base, DEFAULT_PASSWORD)
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
