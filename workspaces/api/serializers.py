@@ -104,7 +104,12 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    role = RoleField(default="editor")
+    role = RoleField(required=False, help_text="Defaults to editor.")
+
+    def validate(self, attrs):
+        # A DRF default skips to_internal_value, so the default role is filled in here, as a Role.
+        attrs.setdefault("role", Role.EDITOR)
+        return attrs
 
 
 class InvitationPreviewSerializer(serializers.Serializer):
@@ -149,9 +154,8 @@ class OnboardingWorkspaceSerializer(serializers.Serializer):
     industry = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
-class OnboardingInviteSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    role = RoleField(default="editor")
+class OnboardingInviteSerializer(InvitationCreateSerializer):
+    pass
 
 
 class OnboardingTeamSerializer(serializers.Serializer):

@@ -114,7 +114,11 @@ def invite(*, workspace: Workspace, inviter_membership: Membership, email: str, 
 @transaction.atomic
 def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
     """A new token and a new expiry; the old link stops working."""
-    invitation = Invitation.objects.select_for_update().select_related("workspace", "invited_by").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("workspace", "invited_by")
+        .get(pk=invitation.pk)
+    )
     if invitation.accepted_at:
         raise InvitationUsed()
     if invitation.revoked_at:

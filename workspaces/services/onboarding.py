@@ -19,7 +19,7 @@ STEP_ORDER = [Step.WORKSPACE, Step.TEAM, Step.GOALS, Step.PLAN]
 
 def _locked(user) -> Onboarding:
     onboarding, _ = Onboarding.objects.get_or_create(user=user)
-    return Onboarding.objects.select_for_update().select_related("workspace").get(pk=onboarding.pk)
+    return Onboarding.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=onboarding.pk)
 
 
 def _mark(onboarding: Onboarding, step: str, state: str) -> None:

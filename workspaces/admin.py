@@ -1,0 +1,128 @@
+from django.contrib import admin
+from django.utils import timezone
+
+from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "workspace"
+    extra = 0
+    autocomplete_fields = ["user", "invited_by"]
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Live"), ("yes", "Deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "owner", "plan", "privacy", "created_at", "deleted_at"]
+    list_filter = [DeletedFilter, "plan", "privacy", "created_at"]
+    search_fields = ["name", "slug", "owner__email", "industry"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    autocomplete_fields = ["owner"]
+    list_select_related = ["owner"]
+    inlines = [MembershipInline]
+    actions = ["restore"]
+
+    @admin.action(description="Restore selected (undo soft delete)")
+    def restore(self, request, queryset):
+        queryset.update(deleted_at=None, updated_at=timezone.now())
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "workspace", "role", "invited_by", "created_at"]
+    list_filter = ["role", "created_at"]
+    search_fields = ["user__email", "user__full_name", "workspace__name", "workspace__slug"]
+    autocomplete_fields = ["user", "workspace", "invited_by"]
+    list_select_related = ["user", "workspace", "invited_by"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+
+
+class InvitationStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Pending"), ("expired", "Expired"), ("accepted", "Accepted"), ("revoked", "Revoked")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_ = {"accepted_at__isnull": True, "revoked_at__isnull": True}
+        return {
+            "pending": lambda: queryset.filter(**open_, expires_at__gt=now),
+            "expired": lambda: queryset.filter(**open_, expires_at__lte=now),
+            "accepted": lambda: queryset.filter(accepted_at__isnull=False),
+            "revoked": lambda: queryset.filter(revoked_at__isnull=False),
+        }.get(self.value(), lambda: queryset)()
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The token hash is never shown: it is the only thing standing between the table and a way in."""
+
+    list_display = ["email", "workspace", "role", "invited_by", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = [InvitationStatusFilter, "role", "created_at"]
+    search_fields = ["email", "workspace__name", "workspace__slug", "invited_by__email"]
+    exclude = ["token_hash"]
+    readonly_fields = [
+        "id",
+        "workspace",
+        "email",
+        "invited_by",
+        "accepted_at",
+        "accepted_by",
+        "created_at",
+        "updated_at",
+    ]
+    list_select_related = ["workspace", "invited_by"]
+
+    def has_add_permission(self, request):
+        # An invitation made here would have no token anyone knows; invite through the API (it mails the link).
+        return False
+
+
+@admin.register(ActivityEvent)
+class ActivityEventAdmin(admin.ModelAdmin):
+    """Append-only: staff read the log, nobody edits it."""
+
+    list_display = ["created_at", "workspace", "verb", "actor", "target_type", "target_id"]
+    list_filter = ["verb", "target_type", "created_at"]
+    search_fields = ["verb", "target_id", "workspace__name", "actor__email"]
+    list_select_related = ["workspace", "actor"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Onboarding)
+class OnboardingAdmin(admin.ModelAdmin):
+    list_display = ["user", "workspace", "plan_intent", "completed_at", "updated_at"]
+    list_filter = ["plan_intent", "completed_at"]
+    search_fields = ["user__email", "workspace__name"]
+    autocomplete_fields = ["user", "workspace"]
+    list_select_related = ["user", "workspace"]
+    readonly_fields = ["id", "created_at", "updated_at"]

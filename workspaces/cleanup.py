@@ -1,0 +1,17 @@
+"""Housekeeping for `manage.py cleanup`: invitations that expired long ago are deleted.
+
+Accepted invitations stay (they record who invited whom); revoked or never-used ones that expired more than
+INVITATION_RETENTION_DAYS ago go. Idempotent: a second run finds nothing.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from workspaces.models import Invitation
+
+
+def cleanup(now) -> dict:
+    cutoff = now - timedelta(days=settings.INVITATION_RETENTION_DAYS)
+    deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
+    return {"expired invitations deleted": deleted}

@@ -1,0 +1,152 @@
+import pytest
+
+from accounts.tests.factories import UserFactory
+from workspaces.models import ActivityEvent, Membership, Workspace
+from workspaces.tests.conftest import error_code
+from workspaces.tests.factories import MembershipFactory, WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/workspaces/"
+
+
+def detail(workspace):
+    return f"/api/workspaces/{workspace.pk}/"
+
+
+def test_create_makes_the_caller_owner_and_records_activity(auth_client):
+    response = auth_client.post(LIST, {"name": "Acme Studio", "industry": "Design"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["slug"] == "acme-studio"
+    assert body["my_role"] == "owner"
+    assert body["plan"] == "free"
+    workspace = Workspace.objects.get(pk=body["id"])
+    assert workspace.owner == auth_client.user
+    assert Membership.objects.get(workspace=workspace, user=auth_client.user).role == Membership.Role.OWNER
+    event = ActivityEvent.objects.get(workspace=workspace)
+    assert (event.verb, event.actor, event.target_id) == ("workspace.created", auth_client.user, str(workspace.pk))
+
+
+def test_slugs_stay_unique_across_name_collisions(auth_client):
+    WorkspaceFactory(name="Taken", slug="acme")
+    slugs = [auth_client.post(LIST, {"name": "Acme"}, format="json").json()["slug"] for _ in range(3)]
+    assert slugs == ["acme-2", "acme-3", "acme-4"]
+
+
+def test_a_name_without_letters_gets_a_generic_slug(auth_client):
+    assert auth_client.post(LIST, {"name": "!!!"}, format="json").json()["slug"] == "workspace"
+
+
+def test_create_validates_input(auth_client):
+    response = auth_client.post(LIST, {"name": "", "primary_color": "red"}, format="json")
+    assert response.status_code == 400
+    assert error_code(response) == "validation_error"
+    assert set(response.json()["error"]["details"]) == {"name", "primary_color"}
+
+
+def test_list_shows_only_my_live_workspaces_with_my_role(make_client):
+    me = UserFactory()
+    mine = WorkspaceFactory(owner=me)
+    guest = MembershipFactory(user=me, role=Membership.Role.VIEWER).workspace
+    WorkspaceFactory()  # someone else's
+    deleted = WorkspaceFactory(owner=me)
+    deleted.deleted_at = deleted.created_at
+    deleted.save()
+    response = make_client(me).get(LIST)
+    assert response.status_code == 200
+    roles = {item["id"]: item["my_role"] for item in response.json()["results"]}
+    assert roles == {str(mine.pk): "owner", str(guest.pk): "viewer"}
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_list_runs_constant_queries(count, make_client, django_assert_num_queries):
+    me = UserFactory()
+    for _ in range(count):
+        MembershipFactory(user=me, role=Membership.Role.EDITOR)
+    client = make_client(me)
+    # auth user, page of workspaces (with role subquery and owner join)
+    with django_assert_num_queries(2):
+        response = client.get(LIST, {"limit": 100})
+    assert len(response.json()["results"]) == count
+
+
+def test_list_and_create_need_authentication(api_client):
+    assert api_client.get(LIST).status_code == 401
+    assert api_client.post(LIST, {"name": "x"}, format="json").status_code == 401
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "editor", "viewer"])
+def test_any_member_reads_the_workspace(role, member, workspace):
+    response = member(role).get(detail(workspace))
+    assert response.status_code == 200
+    assert response.json()["my_role"] == role
+    assert response.json()["name"] == workspace.name
+
+
+@pytest.mark.parametrize(("role", "expected"), [("owner", 200), ("admin", 200), ("editor", 403), ("viewer", 403)])
+def test_update_role_table(role, expected, member, workspace):
+    response = member(role).patch(
+        detail(workspace), {"name": "Renamed", "primary_color": "#112233", "logo_url": "https://x.test/l.png"}
+    )
+    assert response.status_code == expected, response.content
+    workspace.refresh_from_db()
+    if expected == 200:
+        assert (workspace.name, workspace.primary_color, workspace.logo_url) == (
+            "Renamed",
+            "#112233",
+            "https://x.test/l.png",
+        )
+        assert ActivityEvent.objects.filter(workspace=workspace, verb="workspace.updated").exists()
+    else:
+        assert error_code(response) == "permission_denied"
+        assert workspace.name != "Renamed"
+
+
+def test_update_refuses_a_taken_slug_and_bad_colour(member, workspace):
+    WorkspaceFactory(slug="taken")
+    owner = member("owner")
+    response = owner.patch(detail(workspace), {"slug": "taken"})
+    assert response.status_code == 400
+    assert "slug" in response.json()["error"]["details"]
+    assert owner.patch(detail(workspace), {"primary_color": "#12345"}).status_code == 400
+    assert owner.patch(detail(workspace), {"slug": "fresh-slug"}).json()["slug"] == "fresh-slug"
+
+
+@pytest.mark.parametrize(("role", "expected"), [("owner", 204), ("admin", 403), ("editor", 403), ("viewer", 403)])
+def test_delete_role_table(role, expected, member, workspace):
+    client = member(role)
+    response = client.delete(detail(workspace))
+    assert response.status_code == expected
+    workspace.refresh_from_db()
+    assert (workspace.deleted_at is not None) == (expected == 204)
+
+
+def test_deleted_workspace_is_gone_for_everyone(member, workspace):
+    owner, viewer = member("owner"), member("viewer")
+    assert owner.delete(detail(workspace)).status_code == 204
+    assert Workspace.objects.filter(pk=workspace.pk).exists()  # soft
+    assert owner.get(detail(workspace)).status_code == 404
+    assert viewer.get(detail(workspace)).status_code == 404
+    assert viewer.get(f"{detail(workspace)}members/").status_code == 404
+    assert owner.get(LIST).json()["results"] == []
+
+
+def test_non_member_gets_404_not_403(member, other_workspace):
+    outsider = member("owner")
+    for method in ("get", "patch", "delete"):
+        response = getattr(outsider, method)(detail(other_workspace))
+        assert response.status_code == 404
+        assert error_code(response) == "not_found"
+
+
+def test_a_model_validation_error_from_a_service_answers_400_not_500():
+    """Services call full_clean(); a Django ValidationError must leave in the envelope as validation_error."""
+    from django.core.exceptions import ValidationError
+
+    from orbit.exception_handler import exception_handler
+
+    response = exception_handler(ValidationError({"primary_color": ["Use a hex colour."]}), {})
+    assert response.status_code == 400
+    assert response.data["error"]["code"] == "validation_error"
+    assert response.data["error"]["details"] == {"primary_color": ["Use a hex colour."]}
