@@ -7,7 +7,7 @@ from scopes.cleanup import cleanup
 from scopes.models import Scope, ScopeSection
 from scopes.tests.factories import CommentFactory, FavouriteFactory, ProjectFactory, ScopeFactory, ScopeSectionFactory
 from templates.models import Template
-from templates.tests.factories import TemplateFactory
+from templates.tests.factories import TemplateFactory, seed_public_templates
 from workspaces.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,7 @@ class TestCreate:
         assert response.json()["title"] == "Untitled scope"
 
     def test_from_public_template_copies_sections_in_order(self, member, workspace):
+        seed_public_templates()
         template = Template.objects.public().get(name="Website redesign")
         response = member("editor").post(scopes_url(workspace), {"template_id": str(template.pk)})
         assert response.status_code == 201

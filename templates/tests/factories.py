@@ -1,3 +1,5 @@
+import importlib
+
 import factory
 
 from templates.models import Template
@@ -21,3 +23,15 @@ class TemplateFactory(factory.django.DjangoModelFactory):
             {"title": "Deliverables", "section_type": "deliverables", "content": "- One\n- Two"},
         ]
     )
+
+
+def seed_public_templates() -> None:
+    """Run the seeding data migration's function again (it is idempotent).
+
+    Transactional tests flush every table when they finish, seeded rows included, so tests that rely on the
+    public templates call this instead of trusting the migrated database.
+    """
+    from django.apps import apps
+
+    migration = importlib.import_module("templates.migrations.0002_public_templates")
+    migration.seed(apps, None)

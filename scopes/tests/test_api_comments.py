@@ -1,0 +1,168 @@
+import pytest
+
+from scopes.models import Comment
+from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
+from workspaces.models import ActivityEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def comments_url(scope, *parts):
+    return "/".join([f"/api/workspaces/{scope.workspace_id}/scopes/{scope.pk}/comments", *map(str, parts)]) + "/"
+
+
+def test_list_as_threads_oldest_first(member, workspace):
+    scope = ScopeFactory(workspace=workspace)
+    first = CommentFactory(scope=scope, body="first")
+    second = CommentFactory(scope=scope, body="second")
+    reply = CommentFactory(scope=scope, parent=first, body="reply")
+    response = member("viewer").get(comments_url(scope))
+    assert response.status_code == 200
+    threads = response.json()["results"]
+    assert [t["id"] for t in threads] == [str(first.pk), str(second.pk)]
+    assert [r["id"] for r in threads[0]["replies"]] == [str(reply.pk)]
+    assert threads[1]["replies"] == []
+
+
+@pytest.mark.parametrize("threads", [1, 20])
+def test_list_query_count_is_constant(member, workspace, django_assert_num_queries, threads):
+    viewer = member("viewer")
+    scope = ScopeFactory(workspace=workspace)
+    for _ in range(threads):
+        root = CommentFactory(scope=scope)
+        CommentFactory.create_batch(3, scope=scope, parent=root)
+    # auth user, membership, scope, page of threads (authors joined), replies (authors joined)
+    with django_assert_num_queries(5):
+        response = viewer.get(comments_url(scope) + "?limit=100")
+    assert len(response.json()["results"]) == threads
+
+
+def test_filters_by_section_and_resolution(member, workspace):
+    scope = ScopeFactory(workspace=workspace)
+    section = ScopeSectionFactory(scope=scope)
+    on_section = CommentFactory(scope=scope, section=section)
+    resolved = CommentFactory(scope=scope)
+    member("owner").post(comments_url(scope, resolved.pk, "resolve"))
+    viewer = member("viewer")
+    assert [t["id"] for t in viewer.get(comments_url(scope) + f"?section={section.pk}").json()["results"]] == [
+        str(on_section.pk)
+    ]
+    assert [t["id"] for t in viewer.get(comments_url(scope) + "?resolved=true").json()["results"]] == [str(resolved.pk)]
+    assert [t["id"] for t in viewer.get(comments_url(scope) + "?resolved=false").json()["results"]] == [
+        str(on_section.pk)
+    ]
+
+
+def test_editor_adds_comments_and_replies(member, workspace):
+    editor = member("editor")
+    scope = ScopeFactory(workspace=workspace)
+    section = ScopeSectionFactory(scope=scope)
+    root = editor.post(comments_url(scope), {"body": "Is the budget right?", "section_id": str(section.pk)})
+    assert root.status_code == 201, root.json()
+    assert root.json()["author"]["id"] == str(editor.user.pk)
+    reply = editor.post(comments_url(scope), {"body": "Yes", "parent_id": root.json()["id"]})
+    assert reply.status_code == 201
+    assert reply.json()["parent_id"] == root.json()["id"]
+    assert reply.json()["section_id"] == str(section.pk)  # a reply sits where its thread sits
+    assert ActivityEvent.objects.filter(verb="comment.added").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"body": "  "}, "body"), ({"body": "x", "section_id": "5b1f4a44-3d1e-4d43-a7b4-1f0c2f0f1c11"}, "section_id")],
+)
+def test_invalid_comments_are_400(member, workspace, body, field):
+    scope = ScopeFactory(workspace=workspace)
+    response = member("editor").post(comments_url(scope), body)
+    assert response.status_code == 400
+    assert field in response.json()["error"]["details"]
+
+
+def test_replies_are_one_level_deep(member, workspace):
+    scope = ScopeFactory(workspace=workspace)
+    reply = CommentFactory(scope=scope, parent=CommentFactory(scope=scope))
+    response = member("editor").post(comments_url(scope), {"body": "x", "parent_id": str(reply.pk)})
+    assert response.status_code == 400
+
+
+def test_parent_from_another_scope_is_refused(member, workspace):
+    scope = ScopeFactory(workspace=workspace)
+    elsewhere = CommentFactory(workspace=workspace)
+    response = member("editor").post(comments_url(scope), {"body": "x", "parent_id": str(elsewhere.pk)})
+    assert response.status_code == 400
+
+
+def test_viewer_reads_but_cannot_comment(member, workspace):
+    viewer = member("viewer")
+    scope = ScopeFactory(workspace=workspace)
+    assert viewer.get(comments_url(scope)).status_code == 200
+    response = viewer.post(comments_url(scope), {"body": "hi"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+class TestEditDeleteResolve:
+    def test_only_the_author_edits(self, member, workspace):
+        author, other_editor, admin = member("editor"), member("editor"), member("admin")
+        comment = CommentFactory(workspace=workspace, author=author.user)
+        url = comments_url(comment.scope, comment.pk)
+        assert other_editor.patch(url, {"body": "hijack"}).status_code == 403
+        assert admin.patch(url, {"body": "hijack"}).status_code == 403
+        response = author.patch(url, {"body": "fixed typo"})
+        assert response.status_code == 200
+        assert response.json()["body"] == "fixed typo"
+
+    @pytest.mark.parametrize(
+        ("who", "allowed"), [("author", True), ("editor", False), ("admin", True), ("owner", True)]
+    )
+    def test_delete_by_author_or_moderator(self, member, workspace, who, allowed):
+        author = member("editor")
+        comment = CommentFactory(workspace=workspace, author=author.user)
+        client = author if who == "author" else member(who)
+        response = client.delete(comments_url(comment.scope, comment.pk))
+        assert response.status_code == (204 if allowed else 403)
+        assert Comment.objects.filter(pk=comment.pk).exists() is not allowed
+
+    def test_deleted_comment_with_replies_keeps_its_place(self, member, workspace):
+        author = member("editor")
+        scope = ScopeFactory(workspace=workspace)
+        root = CommentFactory(scope=scope, author=author.user, body="secret")
+        reply = CommentFactory(scope=scope, parent=root)
+        assert author.delete(comments_url(scope, root.pk)).status_code == 204
+        thread = author.get(comments_url(scope)).json()["results"][0]
+        assert thread["id"] == str(root.pk)
+        assert thread["is_deleted"] is True
+        assert thread["body"] == ""
+        assert [r["id"] for r in thread["replies"]] == [str(reply.pk)]
+        # Replying to a deleted comment is refused; deleting its last reply removes the empty thread.
+        assert author.post(comments_url(scope), {"body": "x", "parent_id": str(root.pk)}).status_code == 400
+        assert member("owner").delete(comments_url(scope, reply.pk)).status_code == 204
+        assert not Comment.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("who", "allowed"), [("author", True), ("editor", False), ("admin", True), ("owner", True)]
+    )
+    def test_resolve_by_author_or_moderator(self, member, workspace, who, allowed):
+        author = member("editor")
+        comment = CommentFactory(workspace=workspace, author=author.user)
+        client = author if who == "author" else member(who)
+        response = client.post(comments_url(comment.scope, comment.pk, "resolve"))
+        assert response.status_code == (200 if allowed else 403)
+        comment.refresh_from_db()
+        assert (comment.resolved_at is not None) is allowed
+        if allowed:
+            assert response.json()["resolved_by"]["id"] == str(client.user.pk)
+            assert ActivityEvent.objects.filter(verb="comment.resolved").count() == 1
+            unresolved = client.post(comments_url(comment.scope, comment.pk, "unresolve"))
+            assert unresolved.status_code == 200
+            assert unresolved.json()["resolved_at"] is None
+
+    def test_viewer_cannot_resolve_even_own_comment(self, member, workspace):
+        viewer = member("viewer")
+        comment = CommentFactory(workspace=workspace, author=viewer.user)
+        assert viewer.post(comments_url(comment.scope, comment.pk, "resolve")).status_code == 403
+
+    def test_replies_are_resolved_through_their_thread(self, member, workspace):
+        scope = ScopeFactory(workspace=workspace)
+        reply = CommentFactory(scope=scope, parent=CommentFactory(scope=scope))
+        assert member("owner").post(comments_url(scope, reply.pk, "resolve")).status_code == 400
