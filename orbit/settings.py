@@ -235,7 +235,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "EXTERNAL_DOCS": {"description": "Authentication API (allauth headless)", "url": "/_allauth/openapi.html"},
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "scopes.models.Project.Status",
+        "ScopeStatusEnum": "scopes.models.Scope.Status",
+    },
     "APPEND_COMPONENTS": {},
 }
 
