@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orbit.idempotency import idempotent
 from workspaces import selectors
 from workspaces.api import serializers as s
 from workspaces.api.filters import ActivityEventFilter
@@ -23,13 +24,17 @@ Role = Membership.Role
 class WorkspaceListView(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's workspaces (with their role in each), and creating a new one (the caller becomes owner)."""
 
+    queryset = Workspace.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.WorkspaceSerializer
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         return selectors.workspaces_for_user(user=self.request.user)
 
     @extend_schema(request=s.WorkspaceCreateSerializer, responses={201: s.WorkspaceSerializer})
+    @idempotent
     def create(self, request):
         incoming = s.WorkspaceCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -132,6 +137,7 @@ class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
             200: OpenApiResponse(s.InvitationSerializer, description="The address already had a pending invitation."),
         },
     )
+    @idempotent
     def create(self, request, workspace_id):
         incoming = s.InvitationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -150,3 +150,13 @@ def test_a_model_validation_error_from_a_service_answers_400_not_500():
     assert response.status_code == 400
     assert response.data["error"]["code"] == "validation_error"
     assert response.data["error"]["details"] == {"primary_color": ["Use a hex colour."]}
+
+
+def test_create_with_an_idempotency_key_makes_one_workspace(auth_client):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "create-acme-1"}
+    first = auth_client.post(LIST, {"name": "Acme"}, format="json", **headers)
+    second = auth_client.post(LIST, {"name": "Acme"}, format="json", **headers)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["id"] == second.json()["id"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert Workspace.objects.filter(owner=auth_client.user).count() == 1
