@@ -50,6 +50,10 @@ def production_problems(settings: dict) -> list[str]:
         problems.append("AWS_STORAGE_BUCKET_NAME is missing: production stores documents in S3")
     if not settings.get("FRONTEND_URL", "").startswith("https://"):
         problems.append("FRONTEND_URL must be an https:// URL")
+    cache_backend = settings.get("CACHES", {}).get("default", {}).get("BACKEND", "")
+    if cache_backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+        # Rate limits and Google id_token replay checks must be shared by every process.
+        problems.append("CACHE_URL must point at a cache shared by all processes (database or Redis)")
     return problems
 
 
