@@ -341,3 +341,32 @@ class TestTrash:
         assert cleanup(now) == {"trashed scopes purged": 1}
         assert set(Scope.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
         assert cleanup(now) == {"trashed scopes purged": 0}
+
+
+class TestTwoEditors:
+    def test_second_save_on_a_stale_version_is_412_then_retry_succeeds(self, member, workspace):
+        alice, bob = member("editor"), member("editor")
+        scope = ScopeFactory(workspace=workspace, title="Original")
+        url = scopes_url(workspace, scope.pk)
+        alice_etag, bob_etag = alice.get(url)["ETag"], bob.get(url)["ETag"]
+
+        assert alice.patch(url, {"title": "Alice's"}, HTTP_IF_MATCH=alice_etag).status_code == 200
+        lost = bob.patch(url, {"summary": "Bob's"}, HTTP_IF_MATCH=bob_etag)
+        assert lost.status_code == 412
+        assert lost.json()["error"]["code"] == "precondition_failed"
+        assert lost.json()["error"]["details"]["current_version"] == 2
+
+        fresh = bob.get(url)
+        assert fresh.json()["title"] == "Alice's"
+        retried = bob.patch(url, {"summary": "Bob's"}, HTTP_IF_MATCH=fresh["ETag"])
+        assert retried.status_code == 200
+        assert retried["ETag"] == '"3"'
+        scope.refresh_from_db()
+        assert (scope.title, scope.summary, scope.version) == ("Alice's", "Bob's", 3)
+
+    def test_transition_honours_if_match(self, member, workspace):
+        scope = ScopeFactory(workspace=workspace, version=4)
+        url = scopes_url(workspace, scope.pk, "transition")
+        stale = member("editor").post(url, {"status": "in_review"}, HTTP_IF_MATCH='"3"')
+        assert stale.status_code == 412
+        assert member("editor").post(url, {"status": "in_review"}, HTTP_IF_MATCH='W/"4"').status_code == 200
