@@ -38,6 +38,13 @@ class Document(TimestampedModel):
         INFECTED = "infected", "Infected"
 
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="documents")
+    # Optional links to what the document is for; a project or scope from the same workspace only.
+    project = models.ForeignKey(
+        "scopes.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    scope = models.ForeignKey(
+        "scopes.Scope", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
     )

@@ -56,9 +56,38 @@ def _too_large(*, size: int, plan: dict) -> PayloadTooLarge:
     )
 
 
+def _links(*, workspace, project_id=None, scope_id=None) -> dict:
+    """Resolve optional project/scope ids within `workspace`; a scope implies its project."""
+    from scopes.models import Project, Scope
+
+    project = scope = None
+    if scope_id is not None:
+        scope = Scope.objects.alive().filter(workspace=workspace, pk=scope_id).first()
+        if scope is None:
+            raise ValidationFailed("No such scope in this workspace.", details={"scope": ["No such scope."]})
+    if project_id is not None:
+        project = Project.objects.filter(workspace=workspace, pk=project_id).first()
+        if project is None:
+            raise ValidationFailed("No such project in this workspace.", details={"project": ["No such project."]})
+    if scope is not None and scope.project_id is not None:
+        if project is not None and project.id != scope.project_id:
+            raise ValidationFailed(
+                "The scope belongs to another project.", details={"scope": ["The scope belongs to another project."]}
+            )
+        project = project or scope.project
+    return {"project": project, "scope": scope}
+
+
 @transaction.atomic
 def create_upload(
-    *, workspace, uploaded_by, filename: str, size: int, content_type: str
+    *,
+    workspace,
+    uploaded_by,
+    filename: str,
+    size: int,
+    content_type: str,
+    project_id=None,
+    scope_id=None,
 ) -> tuple[Document, blobs.Link]:
     """A pending Document and the short-lived URL the client sends the bytes to."""
     declared = file_types.normalize_declared(content_type)
@@ -72,11 +101,13 @@ def create_upload(
     plan = plan_for(workspace)
     if plan.get("max_file_bytes") is not None and size > plan["max_file_bytes"]:
         raise _too_large(size=size, plan=plan)
+    links = _links(workspace=workspace, project_id=project_id, scope_id=scope_id)
     enforce_limit(workspace=workspace, limit="storage_bytes", adding=size)
     document_id = uuid.uuid4()
     document = Document(
         id=document_id,
         workspace=workspace,
+        **links,
         uploaded_by=uploaded_by,
         filename=filename,
         content_type=declared,
@@ -86,6 +117,40 @@ def create_upload(
     document.full_clean()
     document.save(force_insert=True)
     return document, blobs.upload_link(document)
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def update_document(*, document: Document, actor, filename: str | None = None, project_id=_UNSET, scope_id=_UNSET):
+    """Rename, or link to / unlink from a project or scope (None unlinks). The file itself never changes."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    changed = []
+    if filename is not None and filename != locked.filename:
+        locked.filename = filename
+        changed.append("filename")
+    if project_id is not _UNSET or scope_id is not _UNSET:
+        links = _links(
+            workspace=locked.workspace,
+            project_id=locked.project_id if project_id is _UNSET else project_id,
+            scope_id=locked.scope_id if scope_id is _UNSET else scope_id,
+        )
+        for field, value in links.items():
+            if getattr(locked, f"{field}_id") != (value.id if value else None):
+                setattr(locked, field, value)
+                changed.append(field)
+    if changed:
+        locked.full_clean()
+        locked.save(update_fields=[*changed, "updated_at"])
+        activity.record(
+            workspace=locked.workspace,
+            actor=actor,
+            verb="document.updated",
+            target=locked,
+            metadata={"fields": changed},
+        )
+    return locked
 
 
 def upload_link(*, document) -> blobs.Link:

@@ -73,19 +73,28 @@ def _pdf_page_count(document) -> int | None:
         return None
 
 
-def _render_and_ocr(path: Path, index: int) -> ocr.OcrResult:
-    import pypdfium2
+class _PageRenderer:
+    """Renders PDF pages for OCR, opening the file with pdfium only if some page needs it, and only once."""
 
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        page = pdf[index]
+    def __init__(self, path: Path):
+        self.path = path
+        self._pdf = None
+
+    def ocr(self, index: int) -> ocr.OcrResult:
+        import pypdfium2
+
+        if self._pdf is None:
+            self._pdf = pypdfium2.PdfDocument(str(self.path))
+        page = self._pdf[index]
         try:
             image = page.render(scale=settings.DOCUMENT_OCR_RENDER_DPI / 72).to_pil()
         finally:
             page.close()
-    finally:
-        pdf.close()
-    return ocr.get_engine().recognize(image)
+        return ocr.get_engine().recognize(image)
+
+    def close(self):
+        if self._pdf is not None:
+            self._pdf.close()
 
 
 def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
@@ -104,6 +113,7 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
         resources = PDFResourceManager(caching=True)
         device = PDFPageAggregator(resources, laparams=LAParams())
         interpreter = PDFPageInterpreter(resources, device)
+        renderer = _PageRenderer(path)
         try:
             for index, page in enumerate(PDFPage.create_pages(document)):
                 interpreter.process_page(page)
@@ -113,7 +123,7 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
                     pages.append(ExtractedPage(number=index + 1, text=text))
                 else:
                     # No text layer: a scanned page. Render it and read it.
-                    result = _render_and_ocr(path, index)
+                    result = renderer.ocr(index)
                     pages.append(
                         ExtractedPage(number=index + 1, text=result.text, ocr=True, confidence=result.confidence)
                     )
@@ -126,6 +136,8 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
                     f"The PDF is damaged: page {len(pages) + 1} could not be read ({type(exc).__name__})."
                 ) from exc
             raise ExtractionFailed("The PDF is damaged or not a valid PDF and cannot be read.") from exc
+        finally:
+            renderer.close()
     if not pages:
         raise ExtractionFailed("The PDF has no pages.")
     return pages

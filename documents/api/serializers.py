@@ -1,12 +1,21 @@
 from rest_framework import serializers
 
 from documents.models import Document, DocumentPage
+from workspaces.api.serializers import UserSummarySerializer
 
 
 class DocumentCreateSerializer(serializers.Serializer):
     filename = serializers.CharField(max_length=255)
     size = serializers.IntegerField(min_value=0, help_text="Size in bytes of the file about to be uploaded.")
     content_type = serializers.CharField(max_length=127)
+    project = serializers.UUIDField(required=False, allow_null=True, source="project_id")
+    scope = serializers.UUIDField(required=False, allow_null=True, source="scope_id")
+
+
+class DocumentUpdateSerializer(serializers.Serializer):
+    filename = serializers.CharField(max_length=255, required=False)
+    project = serializers.UUIDField(required=False, allow_null=True, source="project_id")
+    scope = serializers.UUIDField(required=False, allow_null=True, source="scope_id")
 
 
 class UploadTargetSerializer(serializers.Serializer):
@@ -16,14 +25,11 @@ class UploadTargetSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class UserSummarySerializer(serializers.Serializer):
-    id = serializers.UUIDField(read_only=True)
-    email = serializers.EmailField(read_only=True)
-
-
 class DocumentSerializer(serializers.ModelSerializer):
     uploaded_by = UserSummarySerializer(read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
+    project = serializers.UUIDField(source="project_id", read_only=True, allow_null=True)
+    scope = serializers.UUIDField(source="scope_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -39,6 +45,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "scan_status",
             "page_count",
             "progress",
+            "project",
+            "scope",
             "uploaded_by",
             "created_at",
             "updated_at",

@@ -42,6 +42,14 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(request=s.DocumentUpdateSerializer, responses=s.DocumentSerializer)
+    def partial_update(self, request, workspace_id, pk):
+        """Rename, or link to a project/scope of this workspace (null unlinks)."""
+        incoming = s.DocumentUpdateSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        document = services.update_document(document=self.get_object(), actor=request.user, **incoming.validated_data)
+        return Response(s.DocumentSerializer(document).data)
+
     @extend_schema(request=None, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, workspace_id, pk):

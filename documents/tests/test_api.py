@@ -24,6 +24,7 @@ ROUTES = [
     ("get", None, "viewer"),
     ("post", None, "editor"),
     ("get", "", "viewer"),
+    ("patch", "", "editor"),
     ("delete", "", "editor"),
     ("post", "confirm", "editor"),
     ("post", "upload-url", "editor"),
@@ -204,3 +205,55 @@ def test_fresh_upload_url_only_while_pending(member, workspace):
     assert client.post(_url(workspace, pending, "upload-url")).json()["method"] == "PUT"
     done = DocumentFactory(workspace=workspace)
     assert client.post(_url(workspace, done, "upload-url")).status_code == 409
+
+
+def test_upload_linked_to_a_scope_takes_its_project(member, workspace):
+    from scopes.tests.factories import ProjectFactory, ScopeFactory
+
+    project = ProjectFactory(workspace=workspace)
+    scope = ScopeFactory(workspace=workspace, project=project)
+    client = member("editor")
+    response = client.post(
+        _url(workspace), {"filename": "a.txt", "size": 3, "content_type": "text/plain", "scope": str(scope.id)}
+    )
+    assert response.status_code == 201
+    assert response.json()["document"]["scope"] == str(scope.id)
+    assert response.json()["document"]["project"] == str(project.id)
+    listed = client.get(_url(workspace), {"scope": str(scope.id)}).json()["results"]
+    assert [d["id"] for d in listed] == [response.json()["document"]["id"]]
+
+
+def test_links_to_another_workspaces_project_or_scope_are_refused(member, workspace, other_workspace):
+    from scopes.tests.factories import ProjectFactory, ScopeFactory
+
+    client = member("editor")
+    foreign_project = ProjectFactory(workspace=other_workspace)
+    foreign_scope = ScopeFactory(workspace=other_workspace)
+    for field, value in (("project", foreign_project.id), ("scope", foreign_scope.id)):
+        body = {"filename": "a.txt", "size": 3, "content_type": "text/plain", field: str(value)}
+        response = client.post(_url(workspace), body)
+        assert response.status_code == 400
+        assert field in response.json()["error"]["details"]
+    document = DocumentFactory(workspace=workspace)
+    response = client.patch(_url(workspace, document, ""), {"project": str(foreign_project.id)})
+    assert response.status_code == 400
+    document.refresh_from_db()
+    assert document.project_id is None
+
+
+def test_rename_link_and_unlink(member, workspace):
+    from scopes.tests.factories import ProjectFactory, ScopeFactory
+
+    client = member("editor")
+    project = ProjectFactory(workspace=workspace)
+    other_project = ProjectFactory(workspace=workspace)
+    scope = ScopeFactory(workspace=workspace, project=project)
+    document = DocumentFactory(workspace=workspace)
+    body = client.patch(_url(workspace, document, ""), {"filename": "RFP final.pdf", "scope": str(scope.id)}).json()
+    assert body["filename"] == "RFP final.pdf"
+    assert (body["project"], body["scope"]) == (str(project.id), str(scope.id))
+    mismatch = client.patch(_url(workspace, document, ""), {"project": str(other_project.id)})
+    assert mismatch.status_code == 400  # the scope belongs to another project
+    body = client.patch(_url(workspace, document, ""), {"scope": None, "project": None}).json()
+    assert (body["project"], body["scope"]) == (None, None)
+    assert ActivityEvent.objects.filter(verb="document.updated", target_id=str(document.id)).count() == 2
