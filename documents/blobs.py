@@ -96,9 +96,13 @@ def _ttl() -> int:
     return settings.SIGNED_URL_TTL
 
 
+def _link_key(document, op: str) -> str:
+    return document.upload_key if op == "put" else document.storage_key
+
+
 def _local_link(document, *, op: str, name: str) -> str:
     token = signing.TimestampSigner(salt=_SALT).sign_object(
-        {"d": str(document.id), "k": document.storage_key, "op": op}
+        {"d": str(document.id), "k": _link_key(document, op), "op": op}
     )
     path = reverse(name, kwargs={"workspace_id": document.workspace_id, "pk": document.id})
     return f"{settings.API_PUBLIC_URL}{path}?token={quote(token)}"
@@ -113,7 +117,7 @@ def check_local_link(token: str, *, document, op: str) -> None:
         raise ExpiredLink(str(exc)) from exc
     except signing.BadSignature as exc:
         raise BadLink(str(exc)) from exc
-    if payload != {"d": str(document.id), "k": document.storage_key, "op": op}:
+    if payload != {"d": str(document.id), "k": _link_key(document, op), "op": op}:
         raise BadLink("The link was made for another document or operation.")
 
 
@@ -126,7 +130,7 @@ def upload_link(document) -> Link:
             "put_object",
             Params={
                 "Bucket": s3.bucket_name,
-                "Key": _s3_key(document.storage_key),
+                "Key": _s3_key(document.upload_key),
                 "ContentType": document.content_type,
             },
             ExpiresIn=_ttl(),
@@ -176,13 +180,24 @@ def size(key: str) -> int:
     return storage().size(key)
 
 
-def write(key: str, stream: BinaryIO) -> None:
-    """Store `stream` under exactly `key`, replacing what was there (a repeated PUT overwrites, as on S3)."""
+def write(key: str, stream: BinaryIO, *, content_type: str = "application/octet-stream") -> None:
+    """Store `stream` under exactly `key`, replacing what was there (as an S3 PUT does)."""
+    stream.seek(0)
+    if is_s3():
+        s3 = storage()
+        _s3_call(
+            s3.connection.meta.client.upload_fileobj,
+            stream,
+            s3.bucket_name,
+            _s3_key(key),
+            ExtraArgs={"ContentType": content_type},
+        )
+        return
     local = storage()
     if local.exists(key):
         local.delete(key)
     saved = local.save(key, File(stream, name=key))
-    if saved != key:  # a racing PUT took the name first; keep the newest bytes under the key
+    if saved != key:  # a racing write took the name first; keep the newest bytes under the key
         local.delete(key)
         local.delete(saved)
         stream.seek(0)

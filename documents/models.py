@@ -53,6 +53,9 @@ class Document(TimestampedModel):
     detected_type = models.CharField(max_length=127, blank=True, help_text="The type decided from the bytes.")
     size_bytes = models.BigIntegerField(help_text="Declared size until confirmed, then the stored object's size.")
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    # The client uploads to `upload_key`; confirm stores the exact bytes it checked under `storage_key`, so a
+    # presigned PUT repeated after confirm (it stays valid until it expires) cannot swap the checked file.
+    upload_key = models.CharField(max_length=512, unique=True)
     storage_key = models.CharField(max_length=512, unique=True)
     # True while the object exists in storage and counts against the plan's storage_bytes.
     blob_stored = models.BooleanField(default=False)

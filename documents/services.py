@@ -39,9 +39,12 @@ logger = structlog.get_logger(__name__)
 ACCEPTED_LABEL = "PDF, DOCX, PNG, JPEG, TIFF, plain text or markdown"
 
 
-def _storage_key(*, workspace_id, document_id, filename: str) -> str:
+def _keys(*, workspace_id, document_id, filename: str) -> dict:
     safe = get_valid_filename(filename)[-120:] or "file"
-    return f"documents/{workspace_id}/{document_id}/{safe}"
+    return {
+        "upload_key": f"uploads/{workspace_id}/{document_id}/{safe}",
+        "storage_key": f"documents/{workspace_id}/{document_id}/{safe}",
+    }
 
 
 def _enqueue(document_id) -> None:
@@ -112,7 +115,7 @@ def create_upload(
         filename=filename,
         content_type=declared,
         size_bytes=size,
-        storage_key=_storage_key(workspace_id=workspace.id, document_id=document_id, filename=filename),
+        **_keys(workspace_id=workspace.id, document_id=document_id, filename=filename),
     )
     document.full_clean()
     document.save(force_insert=True)
@@ -177,7 +180,7 @@ def receive_local_upload(*, document, token: str, stream: BinaryIO, declared_len
                 raise _too_large(size=total, plan=plan)
             buffer.write(chunk)
         buffer.seek(0)
-        blobs.write(document.storage_key, buffer)
+        blobs.write(document.upload_key, buffer, content_type=document.content_type)
 
 
 def _check_link(*, document, token: str, op: str) -> None:
@@ -214,12 +217,17 @@ def _reject(document: Document, error: OrbitError, *, scan_status: str = "", sig
                 target=document,
                 metadata={"filename": document.filename, "stage": "confirm", "error": error.code},
             )
-    try:
-        blobs.delete(document.storage_key)
-    except (blobs.BlobMissing, blobs.BlobUnavailable):
-        # The row is failed and no longer counts; cleanup removes bytes of failed rows it finds later.
-        logger.warning("document_blob_delete_failed", document_id=str(document.id))
+    _discard(document.upload_key, document.storage_key)
     return error
+
+
+def _discard(*keys: str) -> None:
+    """Best-effort removal of objects nothing counts any more (a leftover upload, a refused file)."""
+    for key in keys:
+        try:
+            blobs.delete(key)
+        except (blobs.BlobMissing, blobs.BlobUnavailable):
+            logger.warning("document_blob_delete_failed", key=key)
 
 
 def confirm_upload(*, document: Document, actor) -> Document:
@@ -235,7 +243,7 @@ def confirm_upload(*, document: Document, actor) -> Document:
     plan = plan_for(document.workspace)
     maximum = plan.get("max_file_bytes")
     try:
-        real_size = blobs.size(document.storage_key)
+        real_size = blobs.size(document.upload_key)
     except blobs.BlobMissing as exc:
         raise Conflict("No file has been uploaded for this document yet; send it to the upload URL first.") from exc
     except blobs.BlobUnavailable as exc:
@@ -245,7 +253,7 @@ def confirm_upload(*, document: Document, actor) -> Document:
     if maximum is not None and real_size > maximum:
         raise _reject(document, _too_large(size=real_size, plan=plan))
     try:
-        file, size, sha256 = blobs.download(document.storage_key, max_bytes=maximum)
+        file, size, sha256 = blobs.download(document.upload_key, max_bytes=maximum)
     except blobs.BlobMissing as exc:
         raise Conflict("The uploaded file disappeared from storage; upload it again.") from exc
     except blobs.BlobUnavailable as exc:
@@ -280,20 +288,27 @@ def confirm_upload(*, document: Document, actor) -> Document:
             raise ServiceUnavailable(
                 "The malware scanner is unavailable; the upload was kept, confirm again later."
             ) from exc
-    if not verdict.clean:
-        raise _reject(
-            document,
-            MalwareDetected(
-                f"The malware scan found {verdict.signature}; the file was deleted.",
-                details={"signature": verdict.signature},
-            ),
-            scan_status=Document.ScanStatus.INFECTED,
-            signature=verdict.signature,
-        )
+        if not verdict.clean:
+            raise _reject(
+                document,
+                MalwareDetected(
+                    f"The malware scan found {verdict.signature}; the file was deleted.",
+                    details={"signature": verdict.signature},
+                ),
+                scan_status=Document.ScanStatus.INFECTED,
+                signature=verdict.signature,
+            )
+        # Keep exactly the bytes that were checked, under a key no upload URL points to.
+        try:
+            blobs.write(document.storage_key, file, content_type=detection.content_type)
+        except blobs.BlobUnavailable as exc:
+            raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
     try:
-        return _accept(document=document, actor=actor, size=size, sha256=sha256, detected=detection.content_type)
+        accepted = _accept(document=document, actor=actor, size=size, sha256=sha256, detected=detection.content_type)
     except PlanLimitExceeded as exc:
         raise _reject(document, exc) from exc
+    _discard(document.upload_key)
+    return accepted
 
 
 @transaction.atomic
@@ -325,9 +340,10 @@ def _accept(*, document: Document, actor, size: int, sha256: str, detected: str)
 
 def delete_document(*, document: Document, actor) -> None:
     """Remove the bytes first: if storage is down nothing changes; the row (and its storage usage) goes after."""
-    if document.blob_stored or document.status == Document.Status.PENDING:
+    # Both keys: a pending upload lives under upload_key, and a stale upload object may outlive its confirm.
+    for key in (document.storage_key, document.upload_key):
         try:
-            blobs.delete(document.storage_key)
+            blobs.delete(key)
         except blobs.BlobMissing:
             pass
         except blobs.BlobUnavailable as exc:
@@ -386,7 +402,8 @@ def remove_orphaned_uploads(*, now) -> int:
     removed = 0
     for document in Document.objects.filter(status=Document.Status.PENDING, created_at__lt=cutoff).iterator():
         try:
-            blobs.delete(document.storage_key)
+            for key in (document.upload_key, document.storage_key):
+                blobs.delete(key)
         except blobs.BlobMissing:
             pass
         except blobs.BlobUnavailable:

@@ -19,6 +19,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     size_bytes = 1024
     sha256 = ""
     storage_key = factory.LazyAttributeSequence(lambda o, n: f"documents/{o.workspace.id}/factory-{n}/{o.filename}")
+    upload_key = factory.LazyAttribute(lambda o: "uploads/" + o.storage_key.removeprefix("documents/"))
     blob_stored = True
     status = Document.Status.COMPLETED
     scan_status = Document.ScanStatus.CLEAN

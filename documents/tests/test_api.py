@@ -66,7 +66,7 @@ def test_role_table(method, suffix, minimum, role, member, workspace, local_stor
         document = DocumentFactory(
             workspace=workspace, status=Document.Status.PENDING, blob_stored=False, filename="a.txt"
         )
-        local_storage.save(document.storage_key, ContentFile(b"some plain text"))
+        local_storage.save(document.upload_key, ContentFile(b"some plain text"))
     else:
         document = DocumentFactory(workspace=workspace, status=Document.Status.FAILED)
     response = _call(client, method, workspace, document, suffix)

@@ -175,13 +175,13 @@ def test_scanned_pdf_upload_through_the_api(member, workspace, django_capture_on
 
 def test_cleanup_removes_orphaned_pending_uploads(workspace, local_storage, settings):
     old = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=False)
-    local_storage.save(old.storage_key, ContentFile(b"never confirmed"))
+    local_storage.save(old.upload_key, ContentFile(b"never confirmed"))
     fresh = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=False)
     Document.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
     result = cleanup(timezone.now())
     assert result["orphaned uploads removed"] == 1
     assert not Document.objects.filter(pk=old.pk).exists()
-    assert not local_storage.exists(old.storage_key)
+    assert not local_storage.exists(old.upload_key)
     assert Document.objects.filter(pk=fresh.pk).exists()
     assert cleanup(timezone.now())["orphaned uploads removed"] == 0
 

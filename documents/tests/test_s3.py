@@ -69,8 +69,21 @@ def test_presigned_put_confirm_process_and_download(
     # Objects are private: the same object without a signature is refused.
     assert requests.get(f"{moto_endpoint}/{BUCKET}/{key}", timeout=10).status_code == 403
 
+    # The presigned PUT is still within its lifetime, but it points at the upload key: sending other bytes
+    # there now changes nothing that is stored, downloaded or processed.
+    assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    assert flow.send(upload, b"%PDF-1.7 swapped after the scan") == 200
+    assert requests.get(link["url"], timeout=10).content == data
+    with django_capture_on_commit_callbacks(execute=True):
+        reprocessed = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess")
+    assert reprocessed.status_code == 202
+    document.refresh_from_db()
+    assert document.status == Document.Status.COMPLETED
+    assert document.page_count == 4
+
     assert editor.delete(f"/api/workspaces/{workspace.id}/documents/{document.id}/").status_code == 204
     assert not _object_exists(moto_endpoint, key)
+    assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
 
 
 def test_s3_type_mismatch_deletes_the_object(s3_storage, moto_endpoint, member, workspace):
@@ -79,11 +92,12 @@ def test_s3_type_mismatch_deletes_the_object(s3_storage, moto_endpoint, member, 
     asked = flow.ask(editor, workspace, filename="x.pdf", data=png, content_type="application/pdf")
     flow.send(asked.json()["upload"], png)
     document = Document.objects.get(pk=asked.json()["document"]["id"])
-    key = blobs._s3_key(document.storage_key)
+    key = blobs._s3_key(document.upload_key)
     assert _object_exists(moto_endpoint, key)
     response = flow.confirm(editor, workspace, document.id)
     assert response.status_code == 415
     assert not _object_exists(moto_endpoint, key)
+    assert not _object_exists(moto_endpoint, blobs._s3_key(document.storage_key))
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
 

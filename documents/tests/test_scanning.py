@@ -118,7 +118,7 @@ def test_upload_scanned_by_clamd_is_rejected(member, workspace, clamd_tcp, setti
     document = Document.objects.get()
     assert document.scan_status == Document.ScanStatus.INFECTED
     assert document.scan_signature == "Win.Test.EICAR_HDB-1"
-    assert not local_storage.exists(document.storage_key)
+    assert not local_storage.exists(document.upload_key)
 
 
 @pytest.mark.django_db
@@ -133,4 +133,4 @@ def test_unreachable_scanner_keeps_the_upload_pending(member, workspace, setting
     assert response.json()["error"]["code"] == "service_unavailable"
     document = Document.objects.get()
     assert document.status == Document.Status.PENDING  # fail closed, but the user can confirm again later
-    assert local_storage.exists(document.storage_key)
+    assert local_storage.exists(document.upload_key)

@@ -49,5 +49,6 @@ def test_pdf_upload_is_processed_page_by_page(editor, workspace, django_capture_
         assert page.ocr is False
     assert document.extracted_text.split("\f")[1] == pages[1].text
     assert local_storage.exists(document.storage_key)
+    assert not local_storage.exists(document.upload_key)  # the upload object is gone once its bytes are kept
     verbs = list(ActivityEvent.objects.filter(target_id=str(document.id)).values_list("verb", flat=True))
     assert sorted(verbs) == ["document.processed", "document.uploaded"]

@@ -30,7 +30,8 @@ def _assert_rejected(response, document, local_storage, *, status, code):
     assert document.status == Document.Status.FAILED
     assert document.error == response.json()["error"]["message"]
     assert document.blob_stored is False
-    assert not local_storage.exists(document.storage_key), "a refused file must be deleted from storage"
+    assert not local_storage.exists(document.upload_key), "a refused file must be deleted from storage"
+    assert not local_storage.exists(document.storage_key)
     assert ActivityEvent.objects.filter(verb="document.failed", target_id=str(document.id)).count() == 1
 
 
