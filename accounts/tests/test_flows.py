@@ -112,6 +112,13 @@ class TestSignup:
         assert code in error_codes(response)
         assert not User.objects.exists()
 
+    def test_password_like_the_email_is_refused(self):
+        response = sign_up(AppClient(), email="ada.lovelace@example.com", password="ada.lovelace.example")
+        assert response.status_code == 400
+        assert "password_too_similar" in error_codes(response)
+        assert [e["param"] for e in response.body["errors"]] == ["password"]
+        assert not User.objects.exists()
+
     def test_full_name_is_required(self):
         app = AppClient()
         response = app.post("auth/signup", {"email": "x@example.com", "password": STRONG_PASSWORD})
@@ -362,10 +369,13 @@ class TestPasswordChange:
         user = UserFactory()
         app, meta = signed_in(user)
         other_device, other_meta = signed_in(user)
+        session_before = app.session_token
         response = app.post(
             "account/password/change", {"current_password": DEFAULT_PASSWORD, "new_password": STRONG_PASSWORD}
         )
         assert response.status_code == 200, response.body
+        assert response.body["meta"]["session_token"] != session_before  # cycled: the SPA keeps the new one
+        assert app.get("auth/session", session_token=session_before).status_code == 410
         # Both devices: access tokens fail at once (CHECK_REVOKE_TOKEN), refresh tokens are blacklisted.
         for old in (meta, other_meta):
             denied = client.get("/api/me", **bearer(old["access_token"]))

@@ -205,3 +205,15 @@ class TestRedirectFlow:
         assert response.status_code == 302
         assert response["Location"].startswith(f"{settings.FRONTEND_URL}/login/error?error=")
         assert "evil.example.com" not in response["Location"]
+
+
+def test_the_spa_origin_is_a_valid_callback(google):
+    browser = browser_client_with_csrf()
+    callback = f"{settings.FRONTEND_URL}/auth/google/done"
+    started = start_redirect(browser, callback_url=callback)
+    assert started.status_code == 302
+    assert started["Location"].startswith(google.authorize_url)
+    consent = requests.get(started["Location"], allow_redirects=False, timeout=5)
+    back = urlparse(consent.headers["Location"])
+    finished = browser.get(back.path, {k: v[0] for k, v in parse_qs(back.query).items()})
+    assert finished["Location"] == callback
