@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+import structlog
 from rest_framework import viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -25,6 +26,8 @@ class WorkspaceScopedMixin:
 
     @cached_property
     def membership(self) -> Membership:
+        # Every log line of the request carries the workspace it addressed (members or not: useful in audits).
+        structlog.contextvars.bind_contextvars(workspace_id=str(self.kwargs["workspace_id"]))
         return get_membership_or_404(user=self.request.user, workspace_id=self.kwargs["workspace_id"])
 
     @property
@@ -40,6 +43,13 @@ class WorkspaceScopedMixin:
 
     def get_queryset(self):
         return super().get_queryset().filter(**{self.workspace_field: self.workspace})
+
+    def get_serializer_context(self):
+        """Serializers of scoped views can read the workspace and the caller's membership from their context."""
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        return {**context, "workspace": self.workspace, "membership": self.membership}
 
 
 class WorkspaceScopedViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):

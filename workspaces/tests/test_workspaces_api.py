@@ -160,3 +160,26 @@ def test_create_with_an_idempotency_key_makes_one_workspace(auth_client):
     assert first.json()["id"] == second.json()["id"]
     assert second["Idempotent-Replayed"] == "true"
     assert Workspace.objects.filter(owner=auth_client.user).count() == 1
+
+
+def test_log_lines_of_a_scoped_request_carry_the_workspace_id(member, workspace):
+    import io
+    import json
+    import logging
+
+    client = member("viewer")
+    root = logging.getLogger()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(root.handlers[0].formatter)
+    original = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        assert client.get(detail(workspace)).status_code == 200
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(original)
+    finished = [json.loads(line) for line in stream.getvalue().splitlines() if "request_finished" in line]
+    assert finished[-1]["workspace_id"] == str(workspace.pk)
+    assert finished[-1]["user_id"] == str(client.user.pk)
