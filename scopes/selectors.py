@@ -14,12 +14,17 @@ def _count(queryset: QuerySet, field: str = "scope"):
 
 def with_list_annotations(queryset: QuerySet, *, user) -> QuerySet:
     """`is_favourite` for `user`, `section_count`, `open_comment_count`, with project and creator joined."""
-    return queryset.select_related("project", "created_by").annotate(
-        is_favourite=Exists(Favourite.objects.filter(user=user, scope=OuterRef("pk"))),
-        section_count=_count(ScopeSection.objects.filter(scope=OuterRef("pk"))),
-        open_comment_count=_count(
-            Comment.objects.filter(scope=OuterRef("pk"), deleted_at__isnull=True, resolved_at__isnull=True)
-        ),
+    # The search vector is large and never shown; the rest of a scope is.
+    return (
+        queryset.select_related("project", "created_by")
+        .defer("search_vector")
+        .annotate(
+            is_favourite=Exists(Favourite.objects.filter(user=user, scope=OuterRef("pk"))),
+            section_count=_count(ScopeSection.objects.filter(scope=OuterRef("pk"))),
+            open_comment_count=_count(
+                Comment.objects.filter(scope=OuterRef("pk"), deleted_at__isnull=True, resolved_at__isnull=True)
+            ),
+        )
     )
 
 
