@@ -1,0 +1,125 @@
+"""Documents through a real `qcluster` worker: processing on the ORM broker, and a worker killed mid-document
+that leaves it re-processable (stale claim picked up again, no duplicate pages or events)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from documents import services
+from documents.models import Document
+from documents.tests import samples
+from documents.tests.factories import DocumentFactory
+from workspaces.models import ActivityEvent
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]  # during tests NAME is the test database
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Starts `manage.py qcluster` on the test database with MEDIA_ROOT = the tests' storage folder."""
+    started = []
+
+    def start():
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "orbit.settings",
+            "DATABASE_URL": _database_url(),
+            "MEDIA_ROOT": str(tmp_path),
+            "AWS_STORAGE_BUCKET_NAME": "",
+            "Q_SYNC": "false",
+            "Q_WORKERS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=Path(settings.BASE_DIR),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _wait_for(predicate, *, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def _stored(workspace, local_storage, data: bytes, content_type: str) -> Document:
+    document = DocumentFactory(
+        workspace=workspace,
+        status=Document.Status.UPLOADED,
+        content_type=content_type,
+        detected_type=content_type,
+        size_bytes=len(data),
+        page_count=None,
+    )
+    local_storage.save(document.storage_key, ContentFile(data))
+    return document
+
+
+def test_worker_processes_a_document_from_the_broker(start_worker, workspace, local_storage):
+    document = _stored(workspace, local_storage, samples.text_pdf(3), "application/pdf")
+    async_task("documents.tasks.process_document", str(document.id), sync=False)
+    assert Document.objects.get(pk=document.pk).status == Document.Status.UPLOADED  # not run inline
+    start_worker()
+    _wait_for(
+        lambda: Document.objects.get(pk=document.pk).status == Document.Status.COMPLETED,
+        timeout=90,
+        what="the worker to complete the document",
+    )
+    assert Document.objects.get(pk=document.pk).pages.count() == 3
+
+
+def test_worker_killed_mid_document_leaves_it_reprocessable(start_worker, workspace, local_storage, settings):
+    pages = [[f"Scanned page {n} of the tender", "Scope and budget"] for n in range(1, 9)]
+    document = _stored(workspace, local_storage, samples.scanned_pdf(pages), "application/pdf")
+    async_task("documents.tasks.process_document", str(document.id), sync=False)
+    worker = start_worker()
+    # OCR takes about a second a page: wait until it is visibly part-way through, then kill the whole cluster.
+    _wait_for(
+        lambda: Document.objects.get(pk=document.pk).pages_done >= 2,
+        timeout=120,
+        what="the worker to get part-way through the OCR",
+    )
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+    stuck = Document.objects.get(pk=document.pk)
+    assert stuck.status == Document.Status.PROCESSING
+    assert stuck.pages.count() == 0  # nothing half-written: pages are stored only at the end
+
+    # Within the lease the claim is respected; once it has passed, the sweep picks the document up again.
+    assert services.requeue_stale(now=timezone.now()) == 0
+    settings.DOCUMENT_PROCESSING_LEASE = 1
+    time.sleep(1.5)
+    assert services.requeue_stale(now=timezone.now()) == 1  # tests run the requeued task in-process
+    done = Document.objects.get(pk=document.pk)
+    assert done.status == Document.Status.COMPLETED
+    assert done.pages.count() == 8
+    assert done.processing_attempts == 2
+    assert ActivityEvent.objects.filter(verb="document.processed", target_id=str(document.id)).count() == 1
