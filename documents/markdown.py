@@ -26,7 +26,8 @@ class _Converter(HTMLParser):
     def _take_inline(self) -> str:
         text = " ".join("".join(self.inline).split())
         self.inline = []
-        return text
+        # Empty emphasis left by formatting-only runs (<strong></strong>) is noise, not text.
+        return text.replace("****", "").replace("** **", " ").strip()
 
     def _flush_paragraph(self):
         text = self._take_inline()
@@ -110,12 +111,14 @@ class _Converter(HTMLParser):
             self.inline.append(data)
 
     def _emit_list_item(self):
-        depth = len(self.lists) - 1
         current = self.lists[-1]
         marker = f"{current['n']}." if current["ordered"] else "-"
+        # A nested list is indented to the text of its parent item ("- " is 2 wide, "10. " is 4).
+        indent = sum(outer.get("width", 2) for outer in self.lists[:-1])
+        current["width"] = len(marker) + 1
         text = self._take_inline()
         if text:
-            self.list_lines.append(f"{'  ' * depth}{marker} {text}")
+            self.list_lines.append(f"{' ' * indent}{marker} {text}")
 
     def _emit_table(self):
         rows = [row for row in self.table if any(cell for cell in row)]
@@ -139,4 +142,4 @@ def html_to_markdown(html: str) -> str:
     converter = _Converter()
     converter.feed(html)
     converter.close()
-    return "\n\n".join(block.replace("** **", " ").replace("****", "") for block in converter.blocks)
+    return "\n\n".join(block for block in converter.blocks if block.strip())

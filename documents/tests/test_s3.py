@@ -180,3 +180,25 @@ def test_local_blob_route_is_closed_when_storage_is_s3(s3_storage, member, works
         "PUT", f"/api/workspaces/{workspace.id}/documents/{document.id}/blob?token=x", data=b"abc"
     )
     assert response.status_code == 404
+
+
+def test_s3_confirm_before_upload_is_a_conflict(s3_storage, member, workspace):
+    editor = member("editor")
+    asked = flow.ask(editor, workspace, filename="x.txt", data=b"abc", content_type="text/plain")
+    response = flow.confirm(editor, workspace, asked.json()["document"]["id"])
+    assert response.status_code == 409
+    assert Document.objects.get().status == Document.Status.PENDING
+
+
+def test_s3_orphaned_upload_is_cleaned_up(s3_storage, moto_endpoint, member, workspace):
+    from documents.cleanup import cleanup
+
+    editor = member("editor")
+    asked = flow.ask(editor, workspace, filename="x.txt", data=b"abc", content_type="text/plain")
+    flow.send(asked.json()["upload"], b"abc")
+    document = Document.objects.get()
+    assert _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    Document.objects.filter(pk=document.pk).update(created_at=timezone.now() - timedelta(days=2))
+    assert cleanup(timezone.now())["orphaned uploads removed"] == 1
+    assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    assert not Document.objects.exists()
