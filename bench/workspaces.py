@@ -91,7 +91,7 @@ def main():
     members_url = f"{base}/members/?limit=100"
     print(
         f"  {args.members:>7}: {median_ms(lambda: owner.get(members_url), args.repeat):6.1f} ms, "
-        f"{queries(lambda: owner.get(url))} queries"
+        f"{queries(lambda: owner.get(members_url))} queries"
     )
 
     big = WorkspaceFactory(plan="team")
