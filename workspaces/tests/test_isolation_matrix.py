@@ -12,7 +12,10 @@ What is checked, for every route whose URL carries `workspace_id`, for every met
 4. `test_foreign_object_ids_give_404`: the workspace's owner, on their own workspace's URL but with object ids
    from another workspace in the other kwargs, gets 404 on every method, sent with an empty body. So views
    resolve their objects (get_object / a scoped lookup) before they validate the body.
-5. `test_owner_can_read_own_objects`: the same GET with the owner's own objects is not a 404 (the checks above
+5. `test_reads_never_include_another_workspaces_rows`: a read without its own object id (a list, also one
+   nested under parents of the caller's workspace) does not show a row of the view's model built in another
+   workspace.
+6. `test_owner_can_read_own_objects`: the same GET with the owner's own objects is not a 404 (the checks above
    are not passing because a route 404s for everyone).
 Every other route under /api/ must be in ALLOWLIST (`test_every_unscoped_route_is_allowlisted`).
 
@@ -393,6 +396,31 @@ def test_foreign_object_ids_give_404(route, method, member, workspace, other_wor
     response = send(owner, method, url)
     assert response.status_code == 404, f"{method.upper()} {url} -> {response.status_code} {response.content[:300]}"
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route",
+    [
+        pytest.param(r, id=r.pattern)
+        for r in scoped_routes()
+        if "get" in r.methods and _lookup_kwarg(r.view_class) not in r.kwargs
+    ],
+)
+def test_reads_never_include_another_workspaces_rows(route, member, workspace, other_workspace):
+    """A list (or any read without object ids) in the caller's workspace must not show a row of the view's model
+    that belongs to another workspace: catches a get_queryset that forgets super()."""
+    owner = member("owner")
+    model = _view_model(route)
+    workspace_field = getattr(route.view_class, "workspace_field", "workspace")
+    if workspace_field == "pk":
+        foreign = other_workspace
+    else:
+        foreign = _factory_for(model, route)(**{workspace_field: other_workspace})
+    url = url_for(route, workspace, objects_in=workspace)  # parents (scope_pk, ...) in the caller's workspace
+    response = owner.get(url)
+    assert response.status_code == 200, f"GET {url} -> {response.status_code} {response.content[:300]}"
+    assert str(foreign.pk) not in response.content.decode(), f"GET {url} shows {model._meta.label} {foreign.pk}"
 
 
 @pytest.mark.django_db
