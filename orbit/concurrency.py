@@ -43,12 +43,28 @@ def expected_version(request) -> int | None:
     return int(match.group(1))
 
 
+def _lost_update(*, expected: int | None, current: int) -> PreconditionFailed:
+    return PreconditionFailed(
+        "Someone else saved this first. Re-read it and apply your change again.",
+        details={"expected_version": expected, "current_version": current},
+        headers={"ETag": etag_for(current)},
+    )
+
+
 def update_versioned(instance: models.Model, *, values: dict, expected: int | None) -> models.Model:
     """Write `values` to `instance`'s row and bump its version, only if the row is still at `expected`.
 
     `values` maps field names to plain values or expressions. The instance is updated in place.
     """
     model = type(instance)
+    if not values:  # nothing to write: only the precondition is checked, and the version stays
+        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        if current is None:
+            raise NotFound()
+        if expected is not None and current != expected:
+            raise _lost_update(expected=expected, current=current)
+        instance.version = current
+        return instance
     changes = dict(values)
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         changes["updated_at"] = timezone.now()
@@ -60,11 +76,7 @@ def update_versioned(instance: models.Model, *, values: dict, expected: int | No
         current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         if current is None:
             raise NotFound()
-        raise PreconditionFailed(
-            "Someone else saved this first. Re-read it and apply your change again.",
-            details={"expected_version": expected, "current_version": current},
-            headers={"ETag": etag_for(current)},
-        )
+        raise _lost_update(expected=expected, current=current)
     instance.refresh_from_db(fields=[*changes, "version"])
     return instance
 

@@ -51,3 +51,12 @@ class TestUpdateVersioned:
         Scope.objects.filter(pk=scope.pk).delete()
         with pytest.raises(NotFound):
             update_versioned(scope, values={"title": "x"}, expected=None)
+
+
+@pytest.mark.django_db
+def test_an_empty_update_checks_the_precondition_but_keeps_the_version(workspace):
+    scope = ScopeFactory(workspace=workspace)
+    update_versioned(scope, values={}, expected=1)
+    assert Scope.objects.get(pk=scope.pk).version == 1
+    with pytest.raises(PreconditionFailed):
+        update_versioned(scope, values={}, expected=5)

@@ -87,6 +87,8 @@ def update_scope(*, scope: Scope, actor, values: dict, expected_version: int | N
     candidate = Scope(**{**{f: getattr(scope, f) for f in EDITABLE_FIELDS}, **values}, workspace=scope.workspace)
     candidate.full_clean(exclude=["workspace", "search_vector"], validate_unique=False, validate_constraints=False)
     update_versioned(scope, values=values, expected=expected_version)
+    if not values:
+        return scope
     if _SEARCHED_FIELDS & set(values):
         search.refresh([scope.pk])
     activity.record(

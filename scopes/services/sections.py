@@ -73,6 +73,8 @@ def update_section(*, section: ScopeSection, actor, values: dict, expected_versi
     candidate.full_clean(exclude=["scope"], validate_unique=False, validate_constraints=False)
     lock_scope(section.scope)
     update_versioned(section, values=values, expected=expected_version)
+    if not values:
+        return section
     if _SEARCHED_FIELDS & set(values):
         search.refresh([section.scope_id])
     activity.record(

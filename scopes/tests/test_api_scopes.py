@@ -370,3 +370,11 @@ class TestTwoEditors:
         stale = member("editor").post(url, {"status": "in_review"}, HTTP_IF_MATCH='"3"')
         assert stale.status_code == 412
         assert member("editor").post(url, {"status": "in_review"}, HTTP_IF_MATCH='W/"4"').status_code == 200
+
+
+def test_an_empty_patch_changes_nothing(member, workspace):
+    scope = ScopeFactory(workspace=workspace)
+    response = member("editor").patch(scopes_url(workspace, scope.pk), {}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200
+    assert response["ETag"] == '"1"'
+    assert not ActivityEvent.objects.exists()
