@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "scopes.models.Project.Status",
         "ScopeStatusEnum": "scopes.models.Scope.Status",
+        "MemberRoleEnum": "workspaces.api.serializers.ROLE_CHOICES",
     },
     "APPEND_COMPONENTS": {},
 }
