@@ -1,5 +1,6 @@
 """Comments: one-level threads on a scope or one of its sections.
 
+Comment events target the scope (metadata carries the comment), so they show in the scope's activity feed.
 Who may do what beyond roles (SPEC §3): editing is the author's alone; deleting and resolving are the author's
 or an owner's/admin's. A deleted comment that has replies stays in its thread with its body blanked.
 """
@@ -49,8 +50,8 @@ def add_comment(
         workspace=scope.workspace,
         actor=author,
         verb="comment.added",
-        target=comment,
-        metadata={"scope_id": str(scope.pk), "section_id": str(section.pk) if section else None},
+        target=scope,
+        metadata={"comment_id": str(comment.pk), "section_id": str(section.pk) if section else None},
     )
     return comment
 
@@ -96,8 +97,8 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
             workspace=membership.workspace,
             actor=membership.user,
             verb="comment.resolved",
-            target=comment,
-            metadata={"scope_id": str(comment.scope_id)},
+            target=comment.scope,
+            metadata={"comment_id": str(comment.pk)},
         )
     elif not resolved and comment.resolved_at is not None:
         comment.resolved_at, comment.resolved_by = None, None
@@ -106,7 +107,7 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
             workspace=membership.workspace,
             actor=membership.user,
             verb="comment.unresolved",
-            target=comment,
-            metadata={"scope_id": str(comment.scope_id)},
+            target=comment.scope,
+            metadata={"comment_id": str(comment.pk)},
         )
     return comment

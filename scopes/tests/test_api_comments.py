@@ -64,7 +64,11 @@ def test_editor_adds_comments_and_replies(member, workspace):
     assert reply.status_code == 201
     assert reply.json()["parent_id"] == root.json()["id"]
     assert reply.json()["section_id"] == str(section.pk)  # a reply sits where its thread sits
-    assert ActivityEvent.objects.filter(verb="comment.added").count() == 2
+    events = ActivityEvent.objects.filter(verb="comment.added")
+    assert events.count() == 2
+    # On the scope's own feed, with the comment in the metadata.
+    assert {(e.target_type, e.target_id) for e in events} == {("scopes.scope", str(scope.pk))}
+    assert {e.metadata["comment_id"] for e in events} == {root.json()["id"], reply.json()["id"]}
 
 
 @pytest.mark.parametrize(
