@@ -1,0 +1,75 @@
+"""The matrix can fail: its checks, run against deliberately broken views mounted on a throwaway URLconf,
+raise. (A matrix that passes whatever the views do would prove nothing.)"""
+
+import pytest
+from django.urls import clear_url_caches, get_resolver, path
+from rest_framework.generics import ListAPIView, RetrieveUpdateDestroyAPIView
+
+from workspaces.api.mixins import WorkspaceScopedMixin
+from workspaces.api.serializers import ActivityEventSerializer, MembershipSerializer
+from workspaces.models import ActivityEvent, Membership
+from workspaces.tests import test_isolation_matrix as matrix
+from workspaces.tests.factories import ActivityEventFactory
+
+
+class UnscopedDetail(RetrieveUpdateDestroyAPIView):
+    """Forgets the tenancy mixin: anyone signed in reaches any membership."""
+
+    queryset = Membership.objects.all()
+    serializer_class = MembershipSerializer
+
+
+class ForgetfulList(WorkspaceScopedMixin, ListAPIView):
+    """Checks membership but replaces the scoped queryset instead of narrowing super()'s."""
+
+    queryset = ActivityEvent.objects.all()
+    serializer_class = ActivityEventSerializer
+
+    def get_queryset(self):
+        self.membership  # noqa: B018 - the membership check still runs
+        return ActivityEvent.objects.all()
+
+
+urlpatterns = [
+    path("api/workspaces/<uuid:workspace_id>/broken/<uuid:pk>/", UnscopedDetail.as_view(), name="broken-detail"),
+    path("api/workspaces/<uuid:workspace_id>/forgetful/", ForgetfulList.as_view(), name="forgetful-list"),
+    path("api/unlisted/", UnscopedDetail.as_view(), name="unlisted"),
+]
+
+
+@pytest.fixture
+def broken_routes(settings):
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    routes = {route.name: route for route in matrix._walk(get_resolver(__name__).url_patterns)}
+    yield routes
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_the_checks_catch_a_view_without_the_mixin(broken_routes, member, workspace, other_workspace):
+    route = broken_routes["broken-detail"]
+    with pytest.raises(AssertionError):
+        matrix.test_route_is_built_on_the_tenancy_mixin(route)
+    for method in ("get", "patch", "delete"):
+        with pytest.raises(AssertionError):
+            matrix.test_non_member_gets_404(route, method, member, other_workspace)
+    with pytest.raises(AssertionError):
+        matrix.test_viewer_cannot_write(route, "delete", member, workspace)
+    with pytest.raises(AssertionError):
+        matrix.test_foreign_object_ids_give_404(route, "get", member, workspace, other_workspace)
+
+
+@pytest.mark.django_db
+def test_the_checks_catch_a_list_that_leaks_other_workspaces(broken_routes, member, workspace, other_workspace):
+    route = broken_routes["forgetful-list"]
+    matrix.test_non_member_gets_404(route, "get", member, other_workspace)  # membership is still checked
+    ActivityEventFactory(workspace=workspace)
+    with pytest.raises(AssertionError, match="shows workspaces.ActivityEvent"):
+        matrix.test_reads_never_include_another_workspaces_rows(route, member, workspace, other_workspace)
+
+
+def test_an_unscoped_route_outside_the_allowlist_is_flagged(broken_routes):
+    assert not matrix.allowlisted(broken_routes["unlisted"].pattern)
+    assert matrix.allowlisted("api/me")
+    assert matrix.allowlisted("api/auth/token")
