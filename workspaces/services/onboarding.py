@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from billing.plans import DEFAULT_PLAN, plans
 from orbit.errors import Conflict, ValidationFailed
+from workspaces.errors import AlreadyMember
 from workspaces.models import Membership, Onboarding, Workspace
 from workspaces.selectors import get_membership_or_404
 from workspaces.services.invitations import invite
@@ -73,7 +74,13 @@ def save_team(*, user, team_size: str = "", privacy: str = "", invites: list[dic
     if changes:
         update_workspace(workspace=membership.workspace, actor=user, **changes)
     for item in invites or []:
-        invite(workspace=membership.workspace, inviter_membership=membership, email=item["email"], role=item["role"])
+        try:
+            invite(
+                workspace=membership.workspace, inviter_membership=membership, email=item["email"], role=item["role"]
+            )
+        except AlreadyMember:
+            # Re-posting the step after someone on the list joined: they need no invitation, nothing to do.
+            continue
     _mark(onboarding, Step.TEAM, "done")
     return onboarding
 

@@ -154,3 +154,16 @@ def test_a_deleted_onboarding_workspace_means_starting_over(auth_client):
     second = auth_client.post(f"{BASE}/workspace", {"name": "Acme again"})
     assert second.status_code == 201
     assert second.json()["workspace"]["id"] != first
+
+
+def test_reposting_team_step_after_an_invitee_joined_still_succeeds(auth_client, make_client):
+    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
+    payload = {"invites": [{"email": "pal@example.com"}, {"email": auth_client.user.email}]}
+    assert auth_client.post(f"{BASE}/team", payload).status_code == 200  # own address: already a member, skipped
+    invitation = Invitation.objects.get()
+    workspace = invitation.workspace
+    Membership.objects.create(workspace=workspace, user=UserFactory(email="pal@example.com"))
+    invitation.delete()
+    response = auth_client.post(f"{BASE}/team", payload)
+    assert response.status_code == 200, response.content
+    assert not Invitation.objects.exists()
