@@ -37,8 +37,6 @@ class Workspace(TimestampedModel):
     )
     # The plan in force; Free until billing (Stripe, through dj-stripe) says otherwise.
     plan = models.CharField(max_length=32, default="free")
-    # Onboarding progress of the workspace's creator: {"steps": {"team": "done"|"skipped", ...}}.
-    onboarding = models.JSONField(default=dict, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = WorkspaceQuerySet.as_manager()
