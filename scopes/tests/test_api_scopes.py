@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from scopes import search
 from scopes.cleanup import cleanup
 from scopes.models import Scope, ScopeSection
 from scopes.tests.factories import CommentFactory, FavouriteFactory, ProjectFactory, ScopeFactory, ScopeSectionFactory
@@ -161,6 +162,13 @@ class TestSearch:
         assert [row["id"] for row in results] == [in_title["id"], in_summary["id"], in_section["id"]]
         assert results[0]["rank"] > results[1]["rank"] > results[2]["rank"] > 0
         assert str(unrelated.pk) not in {row["id"] for row in results}
+
+    def test_explicit_ordering_overrides_relevance(self, member, workspace):
+        for title in ("b kubernetes", "a kubernetes kubernetes", "c"):
+            ScopeFactory(workspace=workspace, title=title)
+        search.refresh(Scope.objects.values_list("pk", flat=True))
+        rows = member("viewer").get(scopes_url(workspace) + "?q=kubernetes&ordering=-title").json()["results"]
+        assert [row["title"] for row in rows] == ["b kubernetes", "a kubernetes kubernetes"]
 
     def test_search_follows_edits_and_stems(self, member, workspace):
         editor = member("editor")

@@ -38,6 +38,14 @@ class TestPublicTemplates:
         assert template.name not in names
         assert auth_client.get(f"/api/templates/{template.pk}/").status_code == 404
 
+    def test_list_query_count_is_constant(self, auth_client, django_assert_num_queries):
+        counts = []
+        for extra in (0, 20):
+            TemplateFactory.create_batch(extra, workspace=None, is_public=True)
+            with django_assert_num_queries(2):  # auth user, one page of templates
+                counts.append(len(auth_client.get("/api/templates/?limit=100").json()["results"]))
+        assert counts[1] == counts[0] + 20
+
     def test_anonymous_is_401(self, api_client):
         assert api_client.get("/api/templates/").status_code == 401
 
