@@ -16,6 +16,8 @@ How it works (SPEC §4; state lives in the database, so it holds across processe
 - The key is bound to the method, path and a SHA-256 of the canonical JSON body: reusing it for a different
   request answers 422 `idempotency_key_reused`.
 - Keys are kept for `IDEMPOTENCY_KEY_TTL` (24 hours), then a reuse is a new request; `orbit.cleanup` purges them.
+- The claim's transaction spans the view, so a decorated view should stay short (enqueue slow work on commit)
+  rather than hold a database transaction open across, say, an AI call.
 """
 
 import hashlib
