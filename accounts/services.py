@@ -65,6 +65,7 @@ def logout(*, request: HttpRequest, refresh_token: str, session=None) -> None:
         audit.record(kind=AuthEvent.Kind.LOGGED_OUT, request=request, user=user, reason="api")
 
 
+@transaction.atomic
 def exchange_session(*, request: HttpRequest, user: User, via: str) -> dict:
     """A fresh token pair for the user of a valid allauth session, plus the app session token to keep.
 
