@@ -93,6 +93,10 @@ def create_upload(
     scope_id=None,
 ) -> tuple[Document, blobs.Link]:
     """A pending Document and the short-lived URL the client sends the bytes to."""
+    # Browsers may send a path ("C:\\fakepath\\brief.pdf"); only the last part is the file's name.
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not filename:
+        raise ValidationFailed("The file needs a name.", details={"filename": ["The file needs a name."]})
     declared = file_types.normalize_declared(content_type)
     if declared not in file_types.ACCEPTED_TYPES:
         raise UnsupportedMediaType(

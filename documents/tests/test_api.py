@@ -257,3 +257,24 @@ def test_rename_link_and_unlink(member, workspace):
     body = client.patch(_url(workspace, document, ""), {"scope": None, "project": None}).json()
     assert (body["project"], body["scope"]) == (None, None)
     assert ActivityEvent.objects.filter(verb="document.updated", target_id=str(document.id)).count() == 2
+
+
+def test_filename_keeps_only_the_last_path_part(member, workspace):
+    client = member("editor")
+    body = {"filename": "C:\\fakepath\\../Brief März.pdf", "size": 3, "content_type": "application/pdf"}
+    document = client.post(_url(workspace), body).json()["document"]
+    assert document["filename"] == "Brief März.pdf"
+    stored = Document.objects.get(pk=document["id"])
+    assert stored.storage_key == f"documents/{workspace.id}/{stored.id}/Brief_März.pdf"
+    assert client.post(_url(workspace), {**body, "filename": "a/ "}).status_code == 400
+
+
+@pytest.mark.parametrize("pages", [1, 10])
+def test_pages_query_count_is_constant(pages, member, workspace, django_assert_num_queries):
+    client = member("viewer")
+    document = DocumentFactory(workspace=workspace, page_count=pages)
+    for number in range(1, pages + 1):
+        DocumentPageFactory(document=document, number=number)
+    with django_assert_num_queries(4):  # token user, membership + workspace, document, pages
+        response = client.get(_url(workspace, document, "pages/"))
+    assert len(response.json()["results"]) == pages
