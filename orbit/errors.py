@@ -79,6 +79,8 @@ ERROR_CODES = {
     "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",
     "token_not_valid": "The access token is malformed, expired or revoked.",
     "password_changed": "The access token predates a password change; exchange the session or sign in again.",
+    "user_inactive": "The access token's account is deactivated.",
+    "user_not_found": "The access token's account no longer exists.",
     "permission_denied": "The caller's role does not allow this action.",
     "not_found": "No such resource, or it belongs to a workspace the caller is not a member of.",
     "method_not_allowed": "The HTTP method is not allowed here.",

@@ -238,6 +238,23 @@ class TestAccessTokens:
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "token_not_valid"
 
+    def test_deactivated_users_access_token_is_401(self, client):
+        user = UserFactory()
+        _, meta = signed_in(user)
+        user.is_active = False
+        user.save()
+        response = client.get("/api/me", **bearer(meta["access_token"]))
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "user_inactive"
+
+    def test_deleted_users_access_token_is_401(self, client):
+        user = UserFactory()
+        _, meta = signed_in(user)
+        user.delete()
+        response = client.get("/api/me", **bearer(meta["access_token"]))
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "user_not_found"
+
     def test_session_token_is_not_a_bearer_token(self, client):
         app, _ = signed_in(UserFactory())
         assert client.get("/api/me", **bearer(app.session_token)).status_code == 401

@@ -130,3 +130,15 @@ class TestReset:
         for _ in range(2):
             assert app.post("auth/password/reset", {"key": "bogus", "password": STRONG_PASSWORD}).status_code == 400
         assert_429(app.post("auth/password/reset", {"key": "bogus", "password": STRONG_PASSWORD}), at_most=60)
+
+
+def test_other_allauth_limits_get_retry_after_too(limits):
+    """Per-user limits (password change) cannot be read back per IP: Retry-After is the rate's window."""
+    limits(change_password="1/m/user")
+    user = UserFactory()
+    app = AppClient()
+    assert login(app, user.email).status_code == 200
+    body = {"current_password": "wrong-password", "new_password": STRONG_PASSWORD}
+    assert app.post("account/password/change", body).status_code == 400
+    assert_429(app.post("account/password/change", body), at_most=60)
+    assert app.post("account/password/change", body)["Retry-After"] == "60"
