@@ -89,7 +89,7 @@ def _retry_later(document: Document, claim, reason: str) -> str:
                 "documents.tasks.process_document",
                 str(document.id),
                 schedule_type=Schedule.ONCE,
-                repeats=1,
+                repeats=-1,  # a ONCE schedule with negative repeats deletes itself after firing
                 next_run=timezone.now() + timedelta(seconds=delay),
             )
     logger.warning("document_processing_retry", document_id=str(document.id), attempt=attempts, reason=reason)

@@ -15,3 +15,21 @@ def document_list(queryset: QuerySet) -> QuerySet:
 
 def document_pages(*, document: Document) -> QuerySet:
     return DocumentPage.objects.filter(document=document).order_by("number")
+
+
+def completed_pages(*, workspace, document_ids) -> QuerySet:
+    """Pages of the workspace's completed documents among `document_ids`, in document then page order.
+
+    For readers of the extracted text (the AI extractor): ids from another workspace, or of documents not yet
+    processed, simply yield nothing.
+    """
+    return (
+        DocumentPage.objects.filter(
+            document__workspace=workspace,
+            document__status=Document.Status.COMPLETED,
+            document_id__in=list(document_ids),
+        )
+        .select_related("document")
+        .defer("document__extracted_text")
+        .order_by("document__created_at", "document_id", "number")
+    )
