@@ -204,7 +204,7 @@ def open_local_download(*, document, token: str) -> BinaryIO:
     return blobs.storage().open(document.storage_key, "rb")
 
 
-def _reject(document: Document, error: OrbitError, *, scan_status: str = "", signature: str = "") -> OrbitError:
+def _reject(document: Document, error: OrbitError, *, actor, scan_status: str = "", signature: str = "") -> OrbitError:
     """Mark a pending document failed, delete its bytes, record the event; returns `error` for the caller to raise."""
     with transaction.atomic():
         updates = {"status": Document.Status.FAILED, "error": error.message, "blob_stored": False}
@@ -216,12 +216,13 @@ def _reject(document: Document, error: OrbitError, *, scan_status: str = "", sig
         if changed:
             activity.record(
                 workspace=document.workspace,
-                actor=document.uploaded_by,
+                actor=actor,
                 verb="document.failed",
                 target=document,
                 metadata={"filename": document.filename, "stage": "confirm", "error": error.code},
             )
-    _discard(document.upload_key, document.storage_key)
+    # Only the call that failed the row may remove the kept bytes: a concurrent confirm may have accepted them.
+    _discard(document.upload_key, *([document.storage_key] if changed else []))
     return error
 
 
@@ -239,7 +240,10 @@ def confirm_upload(*, document: Document, actor) -> Document:
 
     Runs storage I/O outside any transaction; the final state change re-checks the row under lock.
     """
-    document.refresh_from_db()
+    try:
+        document.refresh_from_db()
+    except Document.DoesNotExist as exc:
+        raise NotFound() from exc
     if document.status != Document.Status.PENDING:
         if document.status == Document.Status.FAILED:
             raise Conflict(f"This upload was rejected: {document.error} Start a new upload.")
@@ -253,9 +257,11 @@ def confirm_upload(*, document: Document, actor) -> Document:
     except blobs.BlobUnavailable as exc:
         raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
     if real_size == 0:
-        raise _reject(document, ValidationFailed("The file is empty.", details={"size": ["The file is empty."]}))
+        raise _reject(
+            document, ValidationFailed("The file is empty.", details={"size": ["The file is empty."]}), actor=actor
+        )
     if maximum is not None and real_size > maximum:
-        raise _reject(document, _too_large(size=real_size, plan=plan))
+        raise _reject(document, _too_large(size=real_size, plan=plan), actor=actor)
     try:
         file, size, sha256 = blobs.download(document.upload_key, max_bytes=maximum)
     except blobs.BlobMissing as exc:
@@ -264,11 +270,11 @@ def confirm_upload(*, document: Document, actor) -> Document:
         raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
     with file:
         if maximum is not None and size > maximum:  # grew between HEAD and GET
-            raise _reject(document, _too_large(size=size, plan=plan))
+            raise _reject(document, _too_large(size=size, plan=plan), actor=actor)
         try:
             detection = file_types.detect(file, declared=document.content_type)
         except file_types.ArchiveTooLarge as exc:
-            raise _reject(document, PayloadTooLarge(str(exc))) from exc
+            raise _reject(document, PayloadTooLarge(str(exc)), actor=actor) from exc
         if detection.content_type is None:
             raise _reject(
                 document,
@@ -276,6 +282,7 @@ def confirm_upload(*, document: Document, actor) -> Document:
                     f"The file is {detection.description}, which is not accepted. Upload {ACCEPTED_LABEL}.",
                     details={"detected": detection.description, "accepted": list(file_types.ACCEPTED_TYPES)},
                 ),
+                actor=actor,
             )
         if not file_types.types_match(document.content_type, detection.content_type):
             raise _reject(
@@ -284,6 +291,7 @@ def confirm_upload(*, document: Document, actor) -> Document:
                     f"The file was declared as {document.content_type} but its contents are {detection.description}.",
                     details={"declared": document.content_type, "detected": detection.content_type},
                 ),
+                actor=actor,
             )
         try:
             verdict = scanning.scan(file)
@@ -299,10 +307,14 @@ def confirm_upload(*, document: Document, actor) -> Document:
                     f"The malware scan found {verdict.signature}; the file was deleted.",
                     details={"signature": verdict.signature},
                 ),
+                actor=actor,
                 scan_status=Document.ScanStatus.INFECTED,
                 signature=verdict.signature,
             )
         # Keep exactly the bytes that were checked, under a key no upload URL points to.
+        if not Document.objects.filter(pk=document.pk, status=Document.Status.PENDING).exists():
+            document.refresh_from_db()
+            return document  # a concurrent confirm finished first; its checked bytes stay as they are
         try:
             blobs.write(document.storage_key, file, content_type=detection.content_type)
         except blobs.BlobUnavailable as exc:
@@ -310,14 +322,16 @@ def confirm_upload(*, document: Document, actor) -> Document:
     try:
         accepted = _accept(document=document, actor=actor, size=size, sha256=sha256, detected=detection.content_type)
     except PlanLimitExceeded as exc:
-        raise _reject(document, exc) from exc
+        raise _reject(document, exc, actor=actor) from exc
     _discard(document.upload_key)
     return accepted
 
 
 @transaction.atomic
 def _accept(*, document: Document, actor, size: int, sha256: str, detected: str) -> Document:
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+    if locked is None:
+        raise NotFound()
     if locked.status != Document.Status.PENDING:  # a concurrent confirm won
         return locked
     enforce_limit(workspace=locked.workspace, limit="storage_bytes", adding=size)

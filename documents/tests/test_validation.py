@@ -32,7 +32,8 @@ def _assert_rejected(response, document, local_storage, *, status, code):
     assert document.blob_stored is False
     assert not local_storage.exists(document.upload_key), "a refused file must be deleted from storage"
     assert not local_storage.exists(document.storage_key)
-    assert ActivityEvent.objects.filter(verb="document.failed", target_id=str(document.id)).count() == 1
+    event = ActivityEvent.objects.get(verb="document.failed", target_id=str(document.id))
+    assert event.metadata["error"] == code
 
 
 def test_declared_size_over_plan_is_refused_before_upload(editor, workspace):
