@@ -37,8 +37,6 @@ def _cases(workspace, actor):
         ("post", f"{s}/comments/", {"body": "hello"}, 201),
         ("patch", f"{s}/comments/{own_comment.pk}/", {"body": "edited"}, 200),
         ("post", f"{s}/comments/{own_comment.pk}/resolve/", {}, 200),
-        ("post", f"{base}/favourites/", {"scope_id": str(scope.pk)}, 201),
-        ("delete", f"{base}/favourites/{scope.pk}/", None, 204),
         ("post", f"{base}/templates/", {"name": "Mine"}, 201),
         ("post", f"{base}/templates/", {"scope_id": str(scope.pk)}, 201),
         ("patch", f"{base}/templates/{template.pk}/", {"name": "Renamed"}, 200),
@@ -79,3 +77,12 @@ def test_outsider_gets_404_everywhere(member, workspace, other_workspace):
     for method, url, body, _expected in _cases(workspace, outsider.user):
         response = getattr(outsider, method)(url, body) if body is not None else getattr(outsider, method)(url)
         assert response.status_code == 404, f"outsider {method.upper()} {url}"
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "editor", "viewer"])
+def test_every_member_may_keep_favourites(member, workspace, role):
+    client = member(role)
+    scope = ScopeFactory(workspace=workspace)
+    base = f"/api/workspaces/{workspace.pk}/favourites/"
+    assert client.post(base, {"scope_id": str(scope.pk)}).status_code == 201
+    assert client.delete(f"{base}{scope.pk}/").status_code == 204

@@ -86,6 +86,8 @@ SIGNED_URL_ROUTES = {
 # (URL name, method): writes a viewer may legitimately make, with the reason.
 VIEWER_MAY_WRITE = {
     ("member-leave", "post"): "Anyone may leave a workspace.",
+    ("favourite-list", "post"): "Favourites are personal bookmarks; viewers keep them too.",
+    ("favourite-detail", "delete"): "Favourites are personal bookmarks; viewers keep them too.",
 }
 
 # Values for URL kwargs that are neither the workspace nor an object id.

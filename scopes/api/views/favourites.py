@@ -8,13 +8,17 @@ from scopes.api.serializers import FavouriteCreateSerializer, FavouriteSerialize
 from scopes.models import Favourite, Scope
 from scopes.services.favourites import add_favourite, remove_favourite
 from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.models import Membership
 
 
 class FavouriteViewSet(WorkspaceScopedViewSet):
     """The caller's favourite scopes in this workspace. Adding or removing twice is not an error.
 
-    Remove with the scope's id: DELETE favourites/<scope_id>/.
+    Remove with the scope's id: DELETE favourites/<scope_id>/. Favourites are personal bookmarks, not
+    workspace content, so every member, viewers included, may keep them.
     """
+
+    required_roles = {"create": Membership.Role.VIEWER, "destroy": Membership.Role.VIEWER}
 
     queryset = Favourite.objects.all()
     serializer_class = FavouriteSerializer
