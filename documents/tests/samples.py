@@ -2,14 +2,25 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import docx
+import reportlab
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+def _font_path() -> str:
+    """DejaVu Sans where Debian's fonts-dejavu is installed, else Bitstream Vera, which ships inside reportlab."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if dejavu.exists():
+        return str(dejavu)
+    return str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")
+
+
+FONT = _font_path()
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
