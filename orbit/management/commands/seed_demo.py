@@ -1,4 +1,5 @@
-"""Idempotent demo data: a verified demo user who owns a demo workspace with a teammate.
+"""Idempotent demo data: verified demo users (owner, editor, viewer) in a demo workspace on the Team plan,
+with a client project and scopes drafted from the public templates.
 
 Running it again changes nothing; it only fills in what is missing.
 """
@@ -8,6 +9,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from scopes.models import Project, Scope
+from scopes.services.comments import add_comment
+from scopes.services.projects import create_project
+from scopes.services.scopes import create_scope, transition_scope
+from templates.models import Template
 from workspaces.models import Membership, Workspace
 
 DEMO_PASSWORD = "orbit-demo-password"
@@ -35,12 +41,52 @@ class Command(BaseCommand):
         owner = users["demo@orbit.local"]
         workspace, _ = Workspace.objects.get_or_create(
             slug="demo-agency",
-            defaults={"name": "Demo Agency", "owner": owner, "industry": "Digital agency", "team_size": "2-10"},
+            defaults={
+                "name": "Demo Agency",
+                "owner": owner,
+                "industry": "Digital agency",
+                "team_size": "2-10",
+                "plan": "team",
+            },
         )
         for email, _full_name, role in DEMO_USERS:
             Membership.objects.get_or_create(workspace=workspace, user=users[email], defaults={"role": role})
+        self.seed_scopes(workspace=workspace, owner=owner, editor=users["editor@orbit.local"])
 
         self.stdout.write(
             f"Demo data ready: sign in as demo@orbit.local (owner), editor@orbit.local or viewer@orbit.local "
             f"with password {DEMO_PASSWORD!r}; workspace {workspace.name} ({workspace.id})."
         )
+
+    def seed_scopes(self, *, workspace, owner, editor):
+        project = Project.objects.filter(workspace=workspace, name="Northwind relaunch").first()
+        if project is None:
+            project = create_project(
+                workspace=workspace,
+                actor=owner,
+                name="Northwind relaunch",
+                client_name="Northwind Traders",
+                description="Website redesign and a companion mobile app for a wholesale food distributor.",
+            )
+        for template_name, title, status in DEMO_SCOPES:
+            if Scope.objects.filter(workspace=workspace, title=title).exists():
+                continue
+            template = Template.objects.filter(workspace__isnull=True, name__icontains=template_name).first()
+            scope = create_scope(
+                workspace=workspace,
+                actor=owner,
+                title=title,
+                project=project,
+                template=template,
+                summary=f"{title} for Northwind Traders, drafted from the public {template_name} template.",
+            )
+            for step in status:
+                scope = transition_scope(scope=scope, actor=owner, status=step)
+            add_comment(scope=scope, author=editor, body="First pass looks right; timeline needs the client's dates.")
+
+
+# (public template name contains, scope title, status transitions to apply)
+DEMO_SCOPES = [
+    ("website", "Northwind website redesign", ["in_review"]),
+    ("mobile", "Northwind ordering app", []),
+]
