@@ -32,3 +32,12 @@ class TokenPairSerializer(serializers.Serializer):
 
 class LogoutSerializer(serializers.Serializer):
     refresh_token = serializers.CharField(help_text="The refresh token of this device; it is blacklisted.")
+
+
+class UserSummarySerializer(serializers.Serializer):
+    """A person as other resources show them: a member, inviter, author, uploader or actor."""
+
+    id = serializers.UUIDField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+    avatar_url = serializers.CharField(read_only=True)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
+from accounts.api.serializers import UserSummarySerializer
 from documents.models import Document, DocumentPage
-from workspaces.api.serializers import UserSummarySerializer
 
 
 class DocumentCreateSerializer(serializers.Serializer):

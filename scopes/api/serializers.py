@@ -1,13 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.serializers import UserSummarySerializer
 from scopes.models import Comment, Project, Scope, ScopeSection
-
-
-class UserSummarySerializer(serializers.Serializer):
-    id = serializers.UUIDField(read_only=True)
-    email = serializers.EmailField(read_only=True)
-    full_name = serializers.CharField(read_only=True)
 
 
 # --- Projects --------------------------------------------------------------------------------------

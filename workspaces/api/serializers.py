@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from accounts.api.serializers import UserSummarySerializer
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 from workspaces.services.invitations import invitation_status
 
@@ -22,22 +23,9 @@ class RoleField(serializers.ChoiceField):
         return Role[super().to_internal_value(data).upper()]
 
 
-class PersonSummarySerializer(serializers.Serializer):
-    """A member, inviter or actor as the workspace screens show them."""
-
-    id = serializers.UUIDField(read_only=True)
-    email = serializers.EmailField(read_only=True)
-    full_name = serializers.CharField(read_only=True)
-    avatar_url = serializers.CharField(read_only=True)
-
-
-# The name other apps import.
-UserSummarySerializer = PersonSummarySerializer
-
-
 class WorkspaceSerializer(serializers.ModelSerializer):
     my_role = RoleField(read_only=True, help_text="The caller's role in this workspace.")
-    owner = PersonSummarySerializer(read_only=True)
+    owner = UserSummarySerializer(read_only=True)
 
     class Meta:
         model = Workspace
@@ -76,8 +64,8 @@ class WorkspaceUpdateSerializer(WorkspaceCreateSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    user = PersonSummarySerializer(read_only=True)
-    invited_by = PersonSummarySerializer(read_only=True)
+    user = UserSummarySerializer(read_only=True)
+    invited_by = UserSummarySerializer(read_only=True)
     role = RoleField(read_only=True)
 
     class Meta:
@@ -96,7 +84,7 @@ class TransferOwnershipSerializer(serializers.Serializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     role = RoleField(read_only=True)
-    invited_by = PersonSummarySerializer(read_only=True)
+    invited_by = UserSummarySerializer(read_only=True)
     status = serializers.SerializerMethodField()
 
     class Meta:
@@ -122,7 +110,7 @@ class InvitationPreviewSerializer(serializers.Serializer):
     workspace = serializers.SerializerMethodField()
     email = serializers.EmailField()
     role = RoleField()
-    invited_by = PersonSummarySerializer(allow_null=True)
+    invited_by = UserSummarySerializer(allow_null=True)
     expires_at = serializers.DateTimeField()
     expired = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
@@ -144,7 +132,7 @@ class AcceptedInvitationSerializer(serializers.Serializer):
 
 
 class ActivityEventSerializer(serializers.ModelSerializer):
-    actor = PersonSummarySerializer(read_only=True, allow_null=True)
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ActivityEvent
