@@ -19,6 +19,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 _SALT = "documents.blob"
 CHUNK = 1024 * 1024
@@ -141,15 +142,20 @@ def upload_link(document) -> Link:
     return Link(url=url, method="PUT", headers=headers, expires_at=expires_at)
 
 
+def attachment_header(filename: str) -> str:
+    """Content-Disposition for a download, the same on every backend: Django's quoting (backslashes and quotes
+    escaped, RFC 5987 `filename*` for non-ASCII names); control characters, which names should never hold, dropped."""
+    printable = "".join(ch for ch in filename if ch.isprintable() or ch == " ") or "file"
+    return content_disposition_header(True, printable)
+
+
 def download_link(document) -> Link:
     expires_at = timezone.now() + timedelta(seconds=_ttl())
     if is_s3():
-        ascii_name = document.filename.encode("ascii", "replace").decode().replace('"', "")
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
         url = storage().url(
             document.storage_key,
             parameters={
-                "ResponseContentDisposition": disposition,
+                "ResponseContentDisposition": attachment_header(document.filename),
                 "ResponseContentType": document.detected_type or "application/octet-stream",
             },
             expire=_ttl(),

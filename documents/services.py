@@ -5,12 +5,14 @@ transaction, so the refusal sticks even though the request answers with an error
 """
 
 import tempfile
+import unicodedata
 import uuid
 from datetime import timedelta
 from typing import BinaryIO
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,8 +41,18 @@ logger = structlog.get_logger(__name__)
 ACCEPTED_LABEL = "PDF, DOCX, PNG, JPEG, TIFF, plain text or markdown"
 
 
+def _key_name(filename: str) -> str:
+    """A storage-safe form of the name for the object key: ASCII-ish word characters, dots and dashes only, never
+    '.' or '..' (get_valid_filename raises on those and on names with no usable character at all)."""
+    try:
+        safe = get_valid_filename(filename)[-120:].lstrip(".")
+    except SuspiciousFileOperation:
+        safe = ""
+    return safe or "file"
+
+
 def _keys(*, workspace_id, document_id, filename: str) -> dict:
-    safe = get_valid_filename(filename)[-120:] or "file"
+    safe = _key_name(filename)
     return {
         "upload_key": f"uploads/{workspace_id}/{document_id}/{safe}",
         "storage_key": f"documents/{workspace_id}/{document_id}/{safe}",
@@ -93,10 +105,7 @@ def create_upload(
     scope_id=None,
 ) -> tuple[Document, blobs.Link]:
     """A pending Document and the short-lived URL the client sends the bytes to."""
-    # Browsers may send a path ("C:\\fakepath\\brief.pdf"); only the last part is the file's name.
-    filename = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not filename:
-        raise ValidationFailed("The file needs a name.", details={"filename": ["The file needs a name."]})
+    filename = clean_filename(filename)
     declared = file_types.normalize_declared(content_type)
     if declared not in file_types.ACCEPTED_TYPES:
         raise UnsupportedMediaType(
@@ -129,11 +138,25 @@ def create_upload(
 _UNSET = object()
 
 
+def clean_filename(filename: str) -> str:
+    """The name shown and used in downloads: the last part of a path (browsers may send "C:\\fakepath\\a.pdf"),
+    trimmed; refused when empty, a bare '.'/'..', or holding control characters (they would break headers)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or name in (".", ".."):
+        raise ValidationFailed("The file needs a name.", details={"filename": ["The file needs a name."]})
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        message = "The file name must not contain control characters such as line breaks."
+        raise ValidationFailed(message, details={"filename": [message]})
+    return name
+
+
 @transaction.atomic
 def update_document(*, document: Document, actor, filename: str | None = None, project_id=_UNSET, scope_id=_UNSET):
     """Rename, or link to / unlink from a project or scope (None unlinks). The file itself never changes."""
     locked = Document.objects.select_for_update().get(pk=document.pk)
     changed = []
+    if filename is not None:
+        filename = clean_filename(filename)
     if filename is not None and filename != locked.filename:
         locked.filename = filename
         changed.append("filename")

@@ -163,9 +163,6 @@ class DocumentBlobView(APIView):
             raise NotFound("The file is no longer stored.") from exc
         except OSError as exc:
             raise ServiceUnavailable() from exc
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.detected_type or "application/octet-stream",
-        )
+        response = FileResponse(handle, content_type=document.detected_type or "application/octet-stream")
+        response["Content-Disposition"] = blobs.attachment_header(document.filename)
+        return response

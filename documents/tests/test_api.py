@@ -278,3 +278,66 @@ def test_pages_query_count_is_constant(pages, member, workspace, django_assert_n
     with django_assert_num_queries(4):  # token user, membership + workspace, document, pages
         response = client.get(_url(workspace, document, "pages/"))
     assert len(response.json()["results"]) == pages
+
+
+@pytest.mark.parametrize("name", ["..", ".", "★★", "...", "/.."])
+def test_names_without_a_usable_key_part_still_get_a_safe_key_or_a_clear_error(member, workspace, name):
+    response = member("editor").post(_url(workspace), {"filename": name, "size": 3, "content_type": "text/plain"})
+    if name in ("..", ".", "/.."):
+        assert response.status_code == 400
+        assert "filename" in response.json()["error"]["details"]
+        assert not Document.objects.exists()
+        return
+    assert response.status_code == 201, response.json()
+    stored = Document.objects.get()
+    assert stored.filename == name
+    assert stored.storage_key.startswith(f"documents/{workspace.id}/{stored.id}/")
+    assert ".." not in stored.storage_key.split("/")
+    assert stored.storage_key.rsplit("/", 1)[1] == "file"
+
+
+@pytest.mark.parametrize("name", ["a\r\nSet-Cookie: x=1.pdf", "tab\there.pdf", "bell\x07.pdf"])
+def test_control_characters_in_names_are_refused_on_create_and_rename(member, workspace, name):
+    client = member("editor")
+    response = client.post(_url(workspace), {"filename": name, "size": 3, "content_type": "text/plain"})
+    assert response.status_code == 400
+    assert "control characters" in response.json()["error"]["message"]
+    document = DocumentFactory(workspace=workspace, filename="kept.txt")
+    renamed = client.patch(_url(workspace, document, ""), {"filename": name})
+    assert renamed.status_code == 400
+    document.refresh_from_db()
+    assert document.filename == "kept.txt"
+
+
+def test_rename_keeps_only_the_last_path_part(member, workspace):
+    document = DocumentFactory(workspace=workspace)
+    body = member("editor").patch(_url(workspace, document, ""), {"filename": "..\\..\\etc/passwd"}).json()
+    assert body["filename"] == "passwd"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ('q"uo\\te.txt', 'attachment; filename="q\\"uo\\\\te.txt"'),
+        ("Brief März.txt", "attachment; filename*=utf-8''Brief%20M%C3%A4rz.txt"),
+    ],
+)
+def test_local_download_escapes_the_filename(member, workspace, local_storage, name, expected):
+    document = DocumentFactory(workspace=workspace, filename=name, storage_key=f"documents/{workspace.id}/x/f.txt")
+    local_storage.save(document.storage_key, ContentFile(b"bytes"))
+    link = member("viewer").get(_url(workspace, document, "download")).json()
+    response = APIClient().get(link["url"].removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == expected
+
+
+def test_a_stored_name_with_a_line_break_never_breaks_the_download(member, workspace, local_storage):
+    # Names are validated now, but rows written before may hold anything.
+    document = DocumentFactory(
+        workspace=workspace, filename="old\r\nname.txt", storage_key=f"documents/{workspace.id}/y/f.txt"
+    )
+    local_storage.save(document.storage_key, ContentFile(b"bytes"))
+    link = member("viewer").get(_url(workspace, document, "download")).json()
+    response = APIClient().get(link["url"].removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="oldname.txt"'
