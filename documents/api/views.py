@@ -119,7 +119,8 @@ class DocumentPageViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         pages = selectors.document_pages(document=document)
         number = request.query_params.get("number")
         if number is not None:
-            if not number.isdigit():
+            # isdecimal, not isdigit: "²" is a digit that int() refuses.
+            if not (number.isascii() and number.isdecimal()) or len(number) > 9:
                 raise ValidationFailed("`number` must be a page number.", details={"number": ["Not a page number."]})
             pages = pages.filter(number=int(number))
         page = self.paginate_queryset(pages)
@@ -149,7 +150,7 @@ class DocumentBlobView(APIView):
             document=document,
             token=request.query_params.get("token", ""),
             stream=request._request,
-            declared_length=int(length) if length and length.isdigit() else None,
+            declared_length=int(length) if length and length.isascii() and length.isdecimal() else None,
         )
         return Response(status=status.HTTP_200_OK)
 

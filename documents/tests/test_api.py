@@ -341,3 +341,11 @@ def test_a_stored_name_with_a_line_break_never_breaks_the_download(member, works
     response = APIClient().get(link["url"].removeprefix("http://testserver"))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="oldname.txt"'
+
+
+@pytest.mark.parametrize("number", ["²", "-1", "1.0", "99999999999999999999"])
+def test_page_number_that_is_not_a_plain_number_is_a_validation_error(member, workspace, number):
+    document = DocumentFactory(workspace=workspace)
+    response = member("viewer").get(_url(workspace, document, "pages/"), {"number": number})
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"number": ["Not a page number."]}
