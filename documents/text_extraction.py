@@ -6,7 +6,7 @@ to show the user; anything else propagates to the task, which decides whether it
 
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -34,16 +34,26 @@ def _no_progress(done: int, total: int | None) -> None:
     return None
 
 
+def clean_text(text: str) -> str:
+    """What a page may hold: no NUL (PostgreSQL text refuses it) and no form feed (it separates pages in
+    Document.extracted_text, so one inside a page would shift every later page number)."""
+    if "\x00" in text or "\f" in text:
+        text = text.replace("\x00", "").replace("\f", "\n")
+    return text
+
+
 def extract(path: Path, content_type: str, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
     if content_type == file_types.PDF:
-        return extract_pdf(path, progress=progress)
-    if content_type == file_types.DOCX:
-        return extract_docx(path, progress=progress)
-    if content_type in file_types.IMAGE_TYPES:
-        return extract_image(path, progress=progress)
-    if content_type in file_types.TEXT_TYPES:
-        return extract_text(path, progress=progress)
-    raise ExtractionFailed(f"Files of type {content_type} cannot be processed.")
+        pages = extract_pdf(path, progress=progress)
+    elif content_type == file_types.DOCX:
+        pages = extract_docx(path, progress=progress)
+    elif content_type in file_types.IMAGE_TYPES:
+        pages = extract_image(path, progress=progress)
+    elif content_type in file_types.TEXT_TYPES:
+        pages = extract_text(path, progress=progress)
+    else:
+        raise ExtractionFailed(f"Files of type {content_type} cannot be processed.")
+    return [replace(page, text=clean_text(page.text)) for page in pages]
 
 
 # -- PDF -------------------------------------------------------------------------------------------

@@ -199,3 +199,15 @@ def test_requeue_schedule_migration_is_idempotent():
     assert schedule.func == "documents.tasks.requeue_stale_documents"
     assert schedule.schedule_type == Schedule.MINUTES
     assert schedule.minutes == 5
+
+
+def test_nul_and_form_feed_in_text_neither_crash_the_store_nor_shift_pages(workspace, local_storage, settings):
+    # Detection samples the first 64 kB; a NUL further on used to reach PostgreSQL and crash the task.
+    settings.DOCUMENT_TEXT_PAGE_CHARS = 200_000
+    data = b"plain text line\n" * 5000 + b"before\x00after\fnext"
+    document = _stored(workspace, local_storage, data, "text/plain")
+    assert tasks.process_document(str(document.id)) == "completed"
+    document.refresh_from_db()
+    assert document.page_count == 1
+    assert document.extracted_text.split("\f") == [document.pages.get().text]
+    assert document.extracted_text.endswith("beforeafter\nnext")
