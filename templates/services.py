@@ -72,7 +72,7 @@ def create_template_from_scope(
     return create_template(
         workspace=scope.workspace,
         actor=actor,
-        name=name or scope.title,
+        name=name or scope.title[: Template._meta.get_field("name").max_length],
         description=description or scope.summary,
         category=category,
         sections=sections,

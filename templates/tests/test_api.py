@@ -99,6 +99,13 @@ class TestWorkspaceTemplates:
         assert response.json()["name"] == "Acme rebuild"
         assert [s["title"] for s in response.json()["sections"]] == ["Overview", "Budget"]
 
+    def test_create_from_a_scope_with_a_long_title(self, member, workspace):
+        """A scope title may be longer than a template name: the default name is cut, not refused."""
+        scope = ScopeFactory(workspace=workspace, title="T" * 300)
+        response = member("editor").post(ws_url(workspace), {"scope_id": str(scope.pk)})
+        assert response.status_code == 201, response.json()
+        assert response.json()["name"] == "T" * 200
+
     def test_create_from_another_workspaces_scope_is_404(self, member, workspace, other_workspace):
         scope = ScopeFactory(workspace=other_workspace)
         assert member("editor").post(ws_url(workspace), {"scope_id": str(scope.pk)}).status_code == 404
