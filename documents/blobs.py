@@ -133,6 +133,8 @@ def upload_link(document) -> Link:
                 "Bucket": s3.bucket_name,
                 "Key": _s3_key(document.upload_key),
                 "ContentType": document.content_type,
+                # Signed, so S3 refuses a body of any other length than the size declared when asking.
+                "ContentLength": document.size_bytes,
             },
             ExpiresIn=_ttl(),
             HttpMethod="PUT",

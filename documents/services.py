@@ -24,6 +24,7 @@ from documents import blobs, file_types, scanning
 from documents.models import Document
 from orbit.errors import (
     Conflict,
+    LengthRequired,
     MalwareDetected,
     NotFound,
     OrbitError,
@@ -195,19 +196,37 @@ def receive_local_upload(*, document, token: str, stream: BinaryIO, declared_len
     _check_link(document=document, token=token, op="put")
     if document.status != Document.Status.PENDING:
         raise Conflict("This document's file was already received; start a new upload to replace it.")
+    if declared_length is None:
+        # Django reads no body without a length (a chunked PUT would silently store an empty file); S3 answers
+        # a PUT without Content-Length with 411 too.
+        raise LengthRequired("Send the file with a Content-Length header (chunked uploads are not accepted).")
     plan = plan_for(document.workspace)
     maximum = plan.get("max_file_bytes")
-    if maximum is not None and declared_length is not None and declared_length > maximum:
+    if maximum is not None and declared_length > maximum:
         raise _too_large(size=declared_length, plan=plan)
+    if declared_length > document.size_bytes:
+        raise _larger_than_asked(size=declared_length, document=document)
+    # Cap the body while streaming it as well: never keep more than was asked for, nor more than the plan allows.
+    cap = document.size_bytes if maximum is None else min(maximum, document.size_bytes)
     with tempfile.SpooledTemporaryFile(max_size=8 * blobs.CHUNK) as buffer:
         total = 0
         while chunk := stream.read(blobs.CHUNK):
             total += len(chunk)
-            if maximum is not None and total > maximum:
-                raise _too_large(size=total, plan=plan)
+            if total > cap:
+                if maximum is not None and total > maximum:
+                    raise _too_large(size=total, plan=plan)
+                raise _larger_than_asked(size=total, document=document)
             buffer.write(chunk)
         buffer.seek(0)
         blobs.write(document.upload_key, buffer, content_type=document.content_type)
+
+
+def _larger_than_asked(*, size: int, document) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"The upload is {size} bytes but {document.size_bytes} were declared when asking for it; "
+        "ask for a new upload with the file's real size.",
+        details={"limit": document.size_bytes, "size": size, "limit_name": "declared_size"},
+    )
 
 
 def _check_link(*, document, token: str, op: str) -> None:

@@ -70,6 +70,10 @@ class ServiceUnavailable(OrbitError):
     code, http_status, default_message = "service_unavailable", 503, "A service Orbit depends on is unavailable."
 
 
+class LengthRequired(OrbitError):
+    code, http_status, default_message = "length_required", 411, "The request needs a Content-Length header."
+
+
 # Stable codes the API may answer with, documented in the OpenAPI schema.
 ERROR_CODES = {
     "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
@@ -91,6 +95,7 @@ ERROR_CODES = {
     "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
     "plan_limit_exceeded": "The workspace's plan limit is reached; `details` carries limit, usage and plan.",
     "payload_too_large": "The payload or file is too large.",
+    "length_required": "An upload without a Content-Length header (e.g. chunked); send the file with its length.",
     "rate_limited": "Too many requests; see the Retry-After header.",
     "ai_unavailable": "The AI provider is unavailable.",
     "malware_detected": "The malware scan rejected the file; it was deleted from storage.",

@@ -19,9 +19,13 @@ class DocumentUpdateSerializer(serializers.Serializer):
 
 
 class UploadTargetSerializer(serializers.Serializer):
-    url = serializers.URLField()
+    url = serializers.URLField(help_text="Where to send the bytes; signed, short-lived, no login needed.")
     method = serializers.CharField()
-    headers = serializers.DictField(child=serializers.CharField())
+    headers = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Headers to send with the bytes. The body must be the size declared when asking, with its "
+        "Content-Length (no chunked uploads).",
+    )
     expires_at = serializers.DateTimeField()
 
 

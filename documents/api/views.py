@@ -141,16 +141,24 @@ class DocumentBlobView(APIView):
             raise NotFound()
         return document
 
+    @staticmethod
+    def _content_length(meta) -> int | None:
+        """The body's length; None when it is unknown (chunked, or a malformed header)."""
+        length = meta.get("CONTENT_LENGTH")
+        if length:
+            return int(length) if length.isascii() and length.isdecimal() else None
+        # Without Content-Length and Transfer-Encoding an HTTP/1.1 request has no body.
+        return None if meta.get("HTTP_TRANSFER_ENCODING") else 0
+
     def put(self, request, workspace_id, pk):
         if blobs.is_s3():
             raise NotFound()
         document = self._document(workspace_id, pk)
-        length = request.META.get("CONTENT_LENGTH")
         services.receive_local_upload(
             document=document,
             token=request.query_params.get("token", ""),
             stream=request._request,
-            declared_length=int(length) if length and length.isascii() and length.isdecimal() else None,
+            declared_length=self._content_length(request.META),
         )
         return Response(status=status.HTTP_200_OK)
 

@@ -202,3 +202,12 @@ def test_s3_orphaned_upload_is_cleaned_up(s3_storage, moto_endpoint, member, wor
     assert cleanup(timezone.now())["orphaned uploads removed"] == 1
     assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
     assert not Document.objects.exists()
+
+
+def test_presigned_put_signs_the_declared_length(s3_storage, member, workspace):
+    """Real S3 then refuses a body of any other size (moto does not check signatures, so only the URL is checked)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    asked = flow.ask(member("editor"), workspace, filename="x.txt", data=b"abc", content_type="text/plain")
+    query = parse_qs(urlsplit(asked.json()["upload"]["url"]).query)
+    assert query["X-Amz-SignedHeaders"] == ["content-length;content-type;host"]

@@ -76,13 +76,19 @@ def test_storage_quota_is_checked_when_asking(editor, workspace):
     assert error["details"]["usage"] == 95 * MB
 
 
+def _put_unchecked(local_storage, document, data: bytes) -> None:
+    """Bytes that reached storage past every check of the PUT (a store that does not enforce the signed length,
+    as moto does not): confirm must judge the object itself."""
+    from django.core.files.base import ContentFile
+
+    local_storage.save(document.upload_key, ContentFile(data))
+
+
 def test_real_size_over_plan_at_confirm(editor, workspace, local_storage, settings):
-    settings.ORBIT_PLANS_OVERRIDE = {"free": {"max_file_bytes": 4000}}
     data = samples.text_pdf(3)  # ~2.5 kB, declared as 100 bytes
     asked = flow.ask(editor, workspace, filename="a.pdf", data=data, content_type="application/pdf", size=100)
     document = Document.objects.get(pk=asked.json()["document"]["id"])
-    # Send more than declared, but under the local PUT cap, then tighten the plan: confirm counts the real size.
-    assert flow.send(asked.json()["upload"], data, client=editor) == 200
+    _put_unchecked(local_storage, document, data)
     settings.ORBIT_PLANS_OVERRIDE = {"free": {"max_file_bytes": 1000}}
     response = flow.confirm(editor, workspace, document.id)
     _assert_rejected(response, document, local_storage, status=413, code="payload_too_large")
@@ -101,7 +107,10 @@ def test_real_size_counted_against_storage_at_confirm(editor, workspace, local_s
     settings.ORBIT_PLANS_OVERRIDE = {"free": {"storage_bytes": 10_000}}
     DocumentFactory(workspace=workspace, size_bytes=9_000)
     data = b"plain text brief\n" * 100  # 1.7 kB, declared as 10 bytes
-    document, response = _send_and_confirm(editor, workspace, data=data, content_type="text/plain", declared_size=10)
+    asked = flow.ask(editor, workspace, filename="a.txt", data=data, content_type="text/plain", size=10)
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    _put_unchecked(local_storage, document, data)
+    response = flow.confirm(editor, workspace, document.id)
     _assert_rejected(response, document, local_storage, status=402, code="plan_limit_exceeded")
     assert response.json()["error"]["details"]["usage"] == 9_000
 
@@ -233,3 +242,47 @@ def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch
     response_status = flow.send(asked.json()["upload"], b"abc", client=editor)
     monkeypatch.undo()
     assert response_status == 403
+
+
+def test_local_put_larger_than_declared_is_refused_and_stores_nothing(editor, workspace, local_storage):
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 10, content_type="text/plain")
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    assert flow.send(asked.json()["upload"], b"x" * 11, client=editor) == 413
+    assert not local_storage.exists(document.upload_key)
+    assert flow.send(asked.json()["upload"], b"x" * 10, client=editor) == 200  # the declared size is fine
+    document.refresh_from_db()
+    assert document.status == Document.Status.PENDING
+
+
+def test_local_put_body_is_capped_while_streaming(editor, workspace, local_storage):
+    """A Content-Length that understates the body: only the declared bytes are read, never more."""
+    from io import BytesIO
+
+    from documents import services
+
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 10, content_type="text/plain")
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    token = asked.json()["upload"]["url"].split("token=", 1)[1]
+    from urllib.parse import unquote
+
+    with pytest.raises(services.PayloadTooLarge) as refused:
+        services.receive_local_upload(
+            document=document, token=unquote(token), stream=BytesIO(b"y" * 5000), declared_length=10
+        )
+    assert refused.value.details["limit_name"] == "declared_size"
+    assert not local_storage.exists(document.upload_key)
+
+
+def test_chunked_local_put_without_length_is_refused(editor, workspace, local_storage):
+    from urllib.parse import urlsplit
+
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
+    parts = urlsplit(asked.json()["upload"]["url"])
+    response = editor.generic(
+        "PUT", f"{parts.path}?{parts.query}", data=b"", content_type="text/plain", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert response.status_code == 411
+    assert response.json()["error"]["code"] == "length_required"
+    document = Document.objects.get()
+    assert not local_storage.exists(document.upload_key)
+    assert document.status == Document.Status.PENDING
