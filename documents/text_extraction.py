@@ -83,6 +83,20 @@ def _pdf_page_count(document) -> int | None:
         return None
 
 
+# A page is rendered at DOCUMENT_OCR_RENDER_DPI unless that would exceed this many pixels (an A4 page at 200 dpi
+# is 3.9 M); PDF pages may be up to 200 inches a side, which at 200 dpi would be gigabytes of bitmap.
+MAX_RENDER_PIXELS = 25_000_000
+
+
+def render_scale(width_pt: float, height_pt: float) -> float:
+    """Points → pixels factor for rendering one page: the configured dpi, lowered for huge pages."""
+    scale = settings.DOCUMENT_OCR_RENDER_DPI / 72
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    if area * scale * scale > MAX_RENDER_PIXELS:
+        scale = (MAX_RENDER_PIXELS / area) ** 0.5
+    return scale
+
+
 class _PageRenderer:
     """Renders PDF pages for OCR, opening the file with pdfium only if some page needs it, and only once."""
 
@@ -97,7 +111,8 @@ class _PageRenderer:
             self._pdf = pypdfium2.PdfDocument(str(self.path))
         page = self._pdf[index]
         try:
-            image = page.render(scale=settings.DOCUMENT_OCR_RENDER_DPI / 72).to_pil()
+            width, height = page.get_size()
+            image = page.render(scale=render_scale(width, height)).to_pil()
         finally:
             page.close()
         return ocr.get_engine().recognize(image)

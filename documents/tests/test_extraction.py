@@ -173,3 +173,39 @@ def test_markdown_is_paginated_between_blocks(tmp_path, settings):
 )
 def test_detection_from_bytes(data, declared, expected):
     assert file_types.detect(io.BytesIO(data), declared=declared).content_type == expected
+
+
+def test_render_scale_keeps_huge_pages_under_the_pixel_cap(settings):
+    settings.DOCUMENT_OCR_RENDER_DPI = 200
+    a4 = text_extraction.render_scale(595, 842)
+    assert a4 == pytest.approx(200 / 72)
+    huge = text_extraction.render_scale(14400, 14400)  # the largest page PDF allows: 200 x 200 inches
+    assert (14400 * huge) ** 2 <= text_extraction.MAX_RENDER_PIXELS
+    assert (14400 * huge) ** 2 > 0.99 * text_extraction.MAX_RENDER_PIXELS
+
+
+def test_scanned_page_of_a_huge_size_is_ocrd_within_the_pixel_cap(tmp_path, monkeypatch):
+    """A 70 x 70 inch scanned page would be 190 M pixels at 200 dpi; it is rendered at the cap instead."""
+    import io as _io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    side = 5000  # points
+    buffer = _io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(side, side))
+    pdf.drawImage(ImageReader(samples.text_image(["Huge poster page"])), 0, side - 1430, width=side, height=1430)
+    pdf.showPage()
+    pdf.save()
+    rendered = []
+    real_recognize = text_extraction.ocr.RapidOcrEngine.recognize
+
+    def spy(self, image):
+        rendered.append(image.size)
+        return real_recognize(self, image)
+
+    monkeypatch.setattr(text_extraction.ocr.RapidOcrEngine, "recognize", spy)
+    pages = text_extraction.extract(_file(tmp_path, buffer.getvalue()), file_types.PDF)
+    (width, height) = rendered[0]
+    assert width * height <= text_extraction.MAX_RENDER_PIXELS
+    assert "poster" in pages[0].text.lower()
