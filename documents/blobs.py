@@ -235,26 +235,32 @@ def _chunks(key: str):
                 yield chunk
 
 
-def download(key: str, *, max_bytes: int | None = None) -> tuple[BinaryIO, int, str]:
-    """Copy the object into a temporary file. Returns (file at position 0, size, sha256 hex).
+def download_into(key: str, target: BinaryIO, *, max_bytes: int | None = None) -> tuple[int, str]:
+    """Stream the object into `target` chunk by chunk. Returns (size, sha256 hex); `target` is left at its end.
 
     With `max_bytes`, stops reading once the object proves larger (the returned size is then > max_bytes).
     """
     digest = hashlib.sha256()
     total = 0
+    for chunk in _chunks(key):
+        total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            break
+        digest.update(chunk)
+        target.write(chunk)
+    return total, digest.hexdigest()
+
+
+def download(key: str, *, max_bytes: int | None = None) -> tuple[BinaryIO, int, str]:
+    """Copy the object into a temporary file (in memory up to 8 MB). Returns (file at position 0, size, sha256)."""
     spooled = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115 - returned open to the caller
     try:
-        for chunk in _chunks(key):
-            total += len(chunk)
-            if max_bytes is not None and total > max_bytes:
-                break
-            digest.update(chunk)
-            spooled.write(chunk)
+        total, sha256 = download_into(key, spooled, max_bytes=max_bytes)
     except BaseException:
         spooled.close()
         raise
     spooled.seek(0)
-    return spooled, total, digest.hexdigest()
+    return spooled, total, sha256
 
 
 def delete(key: str) -> None:

@@ -10,7 +10,6 @@ Storage outages are retried with exponential backoff (a django-q ONCE schedule);
 fail at once with a readable error.
 """
 
-import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -148,12 +147,12 @@ def process(document_id: str) -> str:
         claim.update(pages_done=done, page_count=total)
 
     try:
-        source, _size, sha256 = blobs.download(document.storage_key)
-        with source, tempfile.NamedTemporaryFile(prefix="orbit-doc-") as local:
+        # One copy on local disk (the parsers and pdfium want a path), hashed on the way; nothing held in memory.
+        with tempfile.NamedTemporaryFile(prefix="orbit-doc-") as local:
+            _size, sha256 = blobs.download_into(document.storage_key, local)
+            local.flush()
             if document.sha256 and sha256 != document.sha256:
                 raise text_extraction.ExtractionFailed("The stored file changed after it was checked; upload it again.")
-            shutil.copyfileobj(source, local)
-            local.flush()
             pages = text_extraction.extract(Path(local.name), document.detected_type, progress=progress)
     except blobs.BlobMissing:
         _fail(document, claim, "The file is missing from storage; upload it again.")

@@ -211,3 +211,20 @@ def test_nul_and_form_feed_in_text_neither_crash_the_store_nor_shift_pages(works
     assert document.page_count == 1
     assert document.extracted_text.split("\f") == [document.pages.get().text]
     assert document.extracted_text.endswith("beforeafter\nnext")
+
+
+def test_download_into_streams_with_size_and_hash(workspace, local_storage):
+    import hashlib
+    import io
+
+    from documents import blobs
+
+    data = b"0123456789" * (blobs.CHUNK // 5)  # two chunks
+    local_storage.save("documents/t/blob.bin", ContentFile(data))
+    target = io.BytesIO()
+    assert blobs.download_into("documents/t/blob.bin", target) == (len(data), hashlib.sha256(data).hexdigest())
+    assert target.getvalue() == data
+    capped = io.BytesIO()
+    size, _ = blobs.download_into("documents/t/blob.bin", capped, max_bytes=blobs.CHUNK - 1)
+    assert size > blobs.CHUNK - 1
+    assert capped.getvalue() == b""  # stopped at the first chunk that proved the object too large
