@@ -78,6 +78,8 @@ class LengthRequired(OrbitError):
 ERROR_CODES = {
     "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
     "parse_error": "The request body is not valid JSON.",
+    "bad_request": "The request is malformed (for example a Host header this server does not serve).",
+    "csrf_failed": "A cookie-authenticated request (browser auth client) came without a valid CSRF token.",
     "not_authenticated": "No valid credentials were given.",
     "authentication_failed": "The credentials are invalid.",
     "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",

@@ -4,6 +4,7 @@ import math
 
 import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
@@ -59,6 +60,12 @@ def exception_handler(exc, context):
     if isinstance(exc, OrbitError):
         set_rollback()
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.http_status, headers=exc.headers)
+    if isinstance(exc, RequestDataTooBig):  # the body passed DATA_UPLOAD_MAX_MEMORY_SIZE while DRF parsed it
+        set_rollback()
+        return Response(envelope("payload_too_large", "The request body is too large."), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        set_rollback()
+        return Response(envelope("bad_request", "The request is malformed."), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -35,6 +35,7 @@ FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("
 # The SPA's origin may POST to the browser auth flows and be a Google callback_url (allauth's is_safe_url).
 if FRONTEND_URL not in CSRF_TRUSTED_ORIGINS:
     CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, FRONTEND_URL]
+CSRF_FAILURE_VIEW = "orbit.http_errors.csrf_failure"
 # Public URL of this API, used for signed local upload/download links.
 API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 

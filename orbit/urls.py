@@ -27,5 +27,7 @@ urlpatterns = [
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
 ]
 
+handler400 = "orbit.http_errors.bad_request"
+handler403 = "orbit.http_errors.permission_denied"
 handler404 = "orbit.http_errors.not_found"
 handler500 = "orbit.http_errors.server_error"

@@ -179,3 +179,25 @@ def test_pagination_limit_is_capped():
     from orbit.pagination import CursorPagination
 
     assert CursorPagination.max_page_size == 100
+
+
+class TestEnvelopeOutsideTheViews:
+    """Errors Django raises before or around DRF's views still answer in the envelope."""
+
+    def test_body_over_the_upload_limit_is_a_413(self, auth_client, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+        auth_client.raise_request_exception = False
+        response = auth_client.patch("/api/me", {"full_name": "x" * 2048})
+        assert_envelope(response, 413, "payload_too_large")
+
+    def test_disallowed_host_is_a_400_envelope(self, api_client, db):
+        api_client.raise_request_exception = False
+        response = api_client.get("/api/health", HTTP_HOST="evil.example")
+        assert_envelope(response, 400, "bad_request")
+
+    def test_csrf_failure_is_a_403_envelope(self, db):
+        from django.test import Client
+
+        browser = Client(enforce_csrf_checks=True)
+        response = browser.post("/_allauth/browser/v1/auth/login", {"email": "a@b.co", "password": "x"})
+        assert_envelope(response, 403, "csrf_failed")
