@@ -2,8 +2,9 @@
 
 - rapidocr-onnxruntime (default): its ONNX models ship inside the pip package, so it works offline (CI, this
   machine) with no download.
-- easyocr: used when DOCUMENT_OCR_ENGINE is "easyocr", or "auto" and DOCUMENT_EASYOCR_MODEL_DIR names a folder
-  holding its model files. easyocr pulls in PyTorch, so it lives in requirements-ocr.txt and is imported lazily.
+- easyocr: used when DOCUMENT_OCR_ENGINE is "easyocr" (missing model files are then fetched on first use, where
+  internet exists), or "auto" and DOCUMENT_EASYOCR_MODEL_DIR names a folder holding its model files (*.pth).
+  easyocr pulls in PyTorch, so it lives in requirements-ocr.txt and is imported lazily.
 Engines are loaded once per process (model loading costs about half a second) and reused.
 """
 
@@ -86,13 +87,22 @@ class RapidOcrEngine(OcrEngine):
 class EasyOcrEngine(OcrEngine):
     name = "easyocr"
 
-    def __init__(self, model_dir: str, languages: list[str]):
+    def __init__(self, model_dir: str, languages: list[str], *, download: bool = False):
+        """`download`: fetch missing model files on first use (needs internet), as when easyocr is chosen
+        explicitly; otherwise only the files already in `model_dir` are used."""
         import easyocr
 
-        if not Path(model_dir).is_dir():
-            raise FileNotFoundError(f"DOCUMENT_EASYOCR_MODEL_DIR {model_dir!r} is not a folder")
+        if model_dir:
+            if download:
+                Path(model_dir).mkdir(parents=True, exist_ok=True)
+            elif not Path(model_dir).is_dir():
+                raise FileNotFoundError(f"DOCUMENT_EASYOCR_MODEL_DIR {model_dir!r} is not a folder")
         self._reader = easyocr.Reader(
-            languages, gpu=False, model_storage_directory=model_dir, download_enabled=False, verbose=False
+            languages,
+            gpu=False,
+            model_storage_directory=model_dir or None,
+            download_enabled=download,
+            verbose=False,
         )
         self._lock = threading.Lock()
 
@@ -110,19 +120,35 @@ def easyocr_available() -> bool:
     return True
 
 
+def easyocr_models_present(model_dir: str) -> bool:
+    """The folder holds easyocr model files (*.pth: the text detector and a recogniser)."""
+    return bool(model_dir) and Path(model_dir).is_dir() and any(Path(model_dir).glob("*.pth"))
+
+
+def engine_kind(choice: str, model_dir: str, *, easyocr_installed: bool) -> str:
+    """Which engine a setting selects:
+    - "easyocr": easyocr, fetching its model files on first use where they are missing (needs internet);
+    - "auto": easyocr when it is installed and its model files are present in `model_dir`, else rapidocr;
+    - "rapidocr": rapidocr, whose models ship in its pip package (works offline).
+    """
+    if choice not in ("auto", "rapidocr", "easyocr"):
+        raise ValueError(f"DOCUMENT_OCR_ENGINE must be auto, rapidocr or easyocr (got {choice!r})")
+    if choice == "easyocr" or (choice == "auto" and easyocr_installed and easyocr_models_present(model_dir)):
+        return "easyocr"
+    return "rapidocr"
+
+
 @lru_cache(maxsize=4)
-def _engine(kind: str, model_dir: str, languages: tuple[str, ...]) -> OcrEngine:
+def _engine(kind: str, model_dir: str, languages: tuple[str, ...], download: bool) -> OcrEngine:
     if kind == "easyocr":
-        return EasyOcrEngine(model_dir, list(languages))
+        return EasyOcrEngine(model_dir, list(languages), download=download)
     return RapidOcrEngine()
 
 
 def get_engine() -> OcrEngine:
     choice = settings.DOCUMENT_OCR_ENGINE
     model_dir = settings.DOCUMENT_EASYOCR_MODEL_DIR
-    languages = tuple(settings.DOCUMENT_OCR_LANGUAGES)
-    if choice == "easyocr" or (choice == "auto" and model_dir and Path(model_dir).is_dir() and easyocr_available()):
-        return _engine("easyocr", model_dir, languages)
-    if choice not in ("auto", "rapidocr", "easyocr"):
-        raise ValueError(f"DOCUMENT_OCR_ENGINE must be auto, rapidocr or easyocr (got {choice!r})")
-    return _engine("rapidocr", "", ())
+    kind = engine_kind(choice, model_dir, easyocr_installed=choice != "rapidocr" and easyocr_available())
+    if kind == "easyocr":
+        return _engine("easyocr", model_dir, tuple(settings.DOCUMENT_OCR_LANGUAGES), choice == "easyocr")
+    return _engine("rapidocr", "", (), False)

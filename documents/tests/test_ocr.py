@@ -1,7 +1,6 @@
 """OCR engines: rapidocr (offline default) reads generated images; easyocr where it and its weights exist."""
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,29 @@ def test_default_engine_is_offline_rapidocr(settings):
 def test_auto_ignores_a_model_folder_that_does_not_exist(settings, tmp_path):
     settings.DOCUMENT_OCR_ENGINE = "auto"
     settings.DOCUMENT_EASYOCR_MODEL_DIR = str(tmp_path / "missing")
+    assert isinstance(ocr.get_engine(), ocr.RapidOcrEngine)
+
+
+def test_auto_needs_model_files_not_just_a_folder(tmp_path):
+    """An empty (or wrong) folder must not select easyocr with downloads off: every OCR would then fail."""
+    assert ocr.engine_kind("auto", str(tmp_path), easyocr_installed=True) == "rapidocr"
+    (tmp_path / "notes.txt").write_text("no weights here")
+    assert ocr.engine_kind("auto", str(tmp_path), easyocr_installed=True) == "rapidocr"
+    (tmp_path / "craft_mlt_25k.pth").write_bytes(b"weights")
+    assert ocr.engine_kind("auto", str(tmp_path), easyocr_installed=True) == "easyocr"
+    assert ocr.engine_kind("auto", str(tmp_path), easyocr_installed=False) == "rapidocr"
+    assert ocr.engine_kind("auto", "", easyocr_installed=True) == "rapidocr"
+
+
+def test_explicit_choices(tmp_path):
+    # Chosen explicitly, easyocr is used even without files: it fetches them on first use where internet exists.
+    assert ocr.engine_kind("easyocr", str(tmp_path / "new"), easyocr_installed=True) == "easyocr"
+    assert ocr.engine_kind("rapidocr", str(tmp_path), easyocr_installed=True) == "rapidocr"
+
+
+def test_auto_with_an_empty_model_folder_uses_rapidocr(settings, tmp_path):
+    settings.DOCUMENT_OCR_ENGINE = "auto"
+    settings.DOCUMENT_EASYOCR_MODEL_DIR = str(tmp_path)
     assert isinstance(ocr.get_engine(), ocr.RapidOcrEngine)
 
 
@@ -44,7 +66,7 @@ def _easyocr_skip_reason() -> str | None:
     if not ocr.easyocr_available():
         return "easyocr is not installed (optional: pip install -r requirements-ocr.txt)"
     model_dir = os.environ.get("DOCUMENT_EASYOCR_MODEL_DIR", "")
-    if not model_dir or not any(Path(model_dir).glob("*.pth")):
+    if not ocr.easyocr_models_present(model_dir):
         return "easyocr weights not found: set DOCUMENT_EASYOCR_MODEL_DIR to a folder with its .pth model files"
     return None
 
