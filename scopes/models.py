@@ -83,7 +83,8 @@ class Scope(TimestampedModel):
 
 
 class ScopeSection(TimestampedModel):
-    """One section of a scope. Positions are 0..n-1 per scope, unique (deferred, so a reorder can swap)."""
+    """One section of a scope. Positions are 0..n-1 per scope: unique (deferred, so a reorder can swap) and
+    without gaps (a deferred constraint trigger, migration 0002), both checked by the database at commit."""
 
     class SectionType(models.TextChoices):
         OVERVIEW = "overview", "Overview"
