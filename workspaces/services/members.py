@@ -38,6 +38,22 @@ def _ensure_not_last_owner(membership: Membership) -> None:
         raise LastOwner()
 
 
+def _hand_over_billing_owner(membership: Membership) -> None:
+    """`membership` stops being an owner: if it held `Workspace.owner` (the billing contact), the longest-standing
+    remaining owner takes it over. Callers have checked that one remains and hold the workspace lock."""
+    workspace = Workspace.objects.get(pk=membership.workspace_id)
+    if workspace.owner_id != membership.user_id:
+        return
+    successor = (
+        Membership.objects.filter(workspace_id=workspace.pk, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .order_by("created_at")
+        .first()
+    )
+    workspace.owner_id = successor.user_id
+    workspace.save(update_fields=["owner", "updated_at"])
+
+
 @transaction.atomic
 def change_role(*, membership: Membership, role: int, actor_membership: Membership) -> Membership:
     """Admins manage editors, viewers and other admins; only an owner grants or revokes the owner role."""
@@ -50,6 +66,7 @@ def change_role(*, membership: Membership, role: int, actor_membership: Membersh
         raise PermissionDenied("Only an owner can grant or revoke the owner role.")
     if previous == Role.OWNER:
         _ensure_not_last_owner(membership)
+        _hand_over_billing_owner(membership)
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     record(
@@ -69,6 +86,8 @@ def remove_member(*, membership: Membership, actor_membership: Membership) -> No
     if membership.role == Role.OWNER and actor_membership.role < Role.OWNER:
         raise PermissionDenied("Only an owner can remove an owner.")
     _ensure_not_last_owner(membership)
+    if membership.role == Role.OWNER:
+        _hand_over_billing_owner(membership)
     membership.delete()
     record(
         workspace=membership.workspace,
@@ -84,6 +103,8 @@ def leave_workspace(*, membership: Membership) -> None:
     _lock(membership.workspace)
     membership = _refresh(membership)
     _ensure_not_last_owner(membership)
+    if membership.role == Role.OWNER:
+        _hand_over_billing_owner(membership)
     membership.delete()
     record(workspace=membership.workspace, actor=membership.user, verb="member.left", target=membership.user)
 

@@ -205,3 +205,35 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner():
     assert sorted(outcomes) == ["last_owner", "ok"]
     assert Membership.objects.filter(workspace=workspace, role=Role.OWNER).count() == 1
     assert Workspace.objects.filter(pk=workspace.pk).exists()
+
+
+@pytest.mark.django_db
+class TestBillingOwnerFollowsTheOwners:
+    """`Workspace.owner` (the billing contact) is always one of the workspace's current owners."""
+
+    def test_billing_owner_stepping_down_hands_it_to_the_remaining_owner(self, member, workspace):
+        co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
+        owner = member("owner")
+        assert owner.patch(member_url(owner.membership), {"role": "admin"}).status_code == 200
+        workspace.refresh_from_db()
+        assert workspace.owner == co_owner.user
+
+    def test_billing_owner_removed_by_a_co_owner(self, member, workspace, make_client):
+        co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
+        billing_owner = Membership.objects.get(workspace=workspace, user=workspace.owner)
+        assert make_client(co_owner.user).delete(member_url(billing_owner)).status_code == 204
+        workspace.refresh_from_db()
+        assert workspace.owner == co_owner.user
+
+    def test_billing_owner_leaving(self, member, workspace):
+        co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
+        assert member("owner").post(f"{members_url(workspace)}leave").status_code == 204
+        workspace.refresh_from_db()
+        assert workspace.owner == co_owner.user
+
+    def test_other_owner_leaving_keeps_the_billing_owner(self, member, workspace, make_client):
+        co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
+        assert make_client(co_owner.user).post(f"{members_url(workspace)}leave").status_code == 204
+        owner_id = workspace.owner_id
+        workspace.refresh_from_db()
+        assert workspace.owner_id == owner_id
