@@ -365,6 +365,10 @@ def confirm_upload(*, document: Document, actor) -> Document:
         accepted = _accept(document=document, actor=actor, size=size, sha256=sha256, detected=detection.content_type)
     except PlanLimitExceeded as exc:
         raise _reject(document, exc, actor=actor) from exc
+    except NotFound:
+        # Deleted while we checked: the copy just written belongs to no row and would never be removed.
+        _discard(document.storage_key, document.upload_key)
+        raise
     _discard(document.upload_key)
     return accepted
 
@@ -418,6 +422,9 @@ def delete_document(*, document: Document, actor) -> None:
                 target=document,
                 metadata={"filename": document.filename, "size_bytes": document.size_bytes},
             )
+    # A confirm running meanwhile may have written its checked copy after the first removal; once the row is gone
+    # nothing would ever remove it, so sweep both keys again (best effort: the row is already gone).
+    _discard(document.storage_key, document.upload_key)
 
 
 @transaction.atomic

@@ -286,3 +286,26 @@ def test_chunked_local_put_without_length_is_refused(editor, workspace, local_st
     document = Document.objects.get()
     assert not local_storage.exists(document.upload_key)
     assert document.status == Document.Status.PENDING
+
+
+def test_confirm_racing_a_delete_leaves_no_orphaned_copy(editor, workspace, local_storage, monkeypatch):
+    """The document is deleted (row and bytes) while confirm checks the upload: confirm answers 404 and removes
+    the checked copy it wrote, which no row would ever account for."""
+    from documents import blobs, services
+
+    data = b"plain text brief"
+    asked = flow.ask(editor, workspace, filename="a.txt", data=data, content_type="text/plain")
+    assert flow.send(asked.json()["upload"], data, client=editor) == 200
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    real_write = blobs.write
+
+    def delete_lands_just_before_the_write(key, stream, **kwargs):
+        services.delete_document(document=Document.objects.get(pk=document.pk), actor=None)
+        real_write(key, stream, **kwargs)
+
+    monkeypatch.setattr(blobs, "write", delete_lands_just_before_the_write)
+    response = flow.confirm(editor, workspace, document.id)
+    assert response.status_code == 404
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not local_storage.exists(document.storage_key)
+    assert not local_storage.exists(document.upload_key)
