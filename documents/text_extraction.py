@@ -141,6 +141,10 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
         renderer = _PageRenderer(path)
         try:
             for index, page in enumerate(PDFPage.create_pages(document)):
+                if index >= settings.DOCUMENT_MAX_PAGES:  # /Count may understate the pages the tree holds
+                    raise ExtractionFailed(
+                        f"The PDF has more than {settings.DOCUMENT_MAX_PAGES} pages; at most that many are processed."
+                    )
                 interpreter.process_page(page)
                 layout = device.get_result()
                 text = "".join(item.get_text() for item in layout if isinstance(item, LTTextContainer)).strip()

@@ -209,3 +209,14 @@ def test_scanned_page_of_a_huge_size_is_ocrd_within_the_pixel_cap(tmp_path, monk
     (width, height) = rendered[0]
     assert width * height <= text_extraction.MAX_RENDER_PIXELS
     assert "poster" in pages[0].text.lower()
+
+
+def test_page_limit_holds_even_when_the_page_count_lies(tmp_path, settings):
+    settings.DOCUMENT_MAX_PAGES = 2
+    honest = samples.text_pdf(3)
+    with pytest.raises(text_extraction.ExtractionFailed, match="has 3 pages"):
+        text_extraction.extract(_file(tmp_path, honest, "honest.pdf"), file_types.PDF)
+    assert honest.count(b"/Count 3") == 1
+    lying = honest.replace(b"/Count 3", b"/Count 1")  # same length: the xref offsets stay valid
+    with pytest.raises(text_extraction.ExtractionFailed, match="more than 2 pages"):
+        text_extraction.extract(_file(tmp_path, lying, "lying.pdf"), file_types.PDF)
