@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from orbit.errors import PermissionDenied, ValidationFailed
 from scopes.models import Comment, Scope, ScopeSection
+from scopes.services.sections import lock_scope
 from workspaces import activity
 from workspaces.models import Membership
 
@@ -27,9 +28,17 @@ def _check_author_or_moderator(*, comment: Comment, membership: Membership, doin
 def add_comment(
     *, scope: Scope, author, body: str, section: ScopeSection | None = None, parent: Comment | None = None
 ) -> Comment:
-    if section is not None and section.scope_id != scope.pk:
-        raise ValidationFailed("The section belongs to another scope.", details={"section_id": ["Not found."]})
+    # The scope lock first (as every section write takes it), so a section or thread deleted while this request
+    # ran is seen as gone here instead of failing the insert's foreign key at commit.
+    lock_scope(scope)
+    if section is not None:
+        section = ScopeSection.objects.filter(pk=section.pk, scope=scope).first()
+        if section is None:
+            raise ValidationFailed("No such section in this scope.", details={"section_id": ["Not found."]})
     if parent is not None:
+        parent = Comment.objects.select_for_update().filter(pk=parent.pk).first()
+        if parent is None:
+            raise ValidationFailed("No such comment in this scope.", details={"parent_id": ["Not found."]})
         if parent.scope_id != scope.pk:
             raise ValidationFailed(
                 "The parent comment belongs to another scope.", details={"parent_id": ["Not found."]}

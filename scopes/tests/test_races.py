@@ -1,0 +1,95 @@
+"""Races between requests: each is played for real, with a lock held from outside to line the requests up."""
+
+import threading
+import time
+
+import psycopg
+import pytest
+from django.db import connection, connections
+
+from scopes.models import Comment, Scope
+from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _raw_connection():
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+
+
+def _run_in_threads(calls):
+    results = []
+
+    def run(call):
+        try:
+            results.append(call())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    return threads, results
+
+
+def test_scopes_per_month_is_counted_one_request_at_a_time(member, workspace):
+    """Free plan: 3 a month. With 2 made, four simultaneous creates make exactly one more."""
+    editor = member("editor")
+    ScopeFactory.create_batch(2, workspace=workspace)
+    url = f"/api/workspaces/{workspace.pk}/scopes/"
+    with _raw_connection() as blocker:
+        # Every request queues behind this lock in the plan-limit check, so they all count at the same moment.
+        blocker.execute("SELECT id FROM workspaces_workspace WHERE id = %s FOR UPDATE", [workspace.pk])
+        threads, results = _run_in_threads([lambda n=n: editor.post(url, {"title": f"Race {n}"}) for n in range(4)])
+        time.sleep(1.0)
+        assert results == []
+        blocker.rollback()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(response.status_code for response in results) == [201, 402, 402, 402]
+    assert Scope.objects.filter(workspace=workspace).count() == 3
+
+
+def test_a_reply_racing_the_deletion_of_its_thread_is_a_400(member, workspace):
+    editor = member("editor")
+    scope = ScopeFactory(workspace=workspace)
+    root = CommentFactory(scope=scope)
+    url = f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/comments/"
+    with _raw_connection() as deleter:
+        # What delete_comment does for a comment without replies: lock it, then delete it.
+        deleter.execute("SELECT id FROM scopes_comment WHERE id = %s FOR UPDATE", [root.pk])
+        deleter.execute("DELETE FROM scopes_comment WHERE id = %s", [root.pk])
+        threads, results = _run_in_threads(
+            [lambda: editor.post(url, {"body": "Late reply", "parent_id": str(root.pk)})]
+        )
+        time.sleep(1.0)
+        deleter.commit()
+    threads[0].join(timeout=30)
+    assert results[0].status_code == 400, results[0].content
+    assert results[0].json()["error"]["details"] == {"parent_id": ["Not found."]}
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_racing_the_deletion_of_its_section_is_a_400(member, workspace):
+    editor = member("editor")
+    scope = ScopeFactory(workspace=workspace)
+    section = ScopeSectionFactory(scope=scope)
+    url = f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/comments/"
+    with _raw_connection() as deleter:
+        # What delete_section does: lock the scope, then delete (the last section, so no positions move).
+        deleter.execute("SELECT id FROM scopes_scope WHERE id = %s FOR UPDATE", [scope.pk])
+        deleter.execute("DELETE FROM scopes_scopesection WHERE id = %s", [section.pk])
+        threads, results = _run_in_threads([lambda: editor.post(url, {"body": "On it", "section_id": str(section.pk)})])
+        time.sleep(1.0)
+        deleter.commit()
+    threads[0].join(timeout=30)
+    assert results[0].status_code == 400, results[0].content
+    assert results[0].json()["error"]["details"] == {"section_id": ["Not found."]}
+    assert not Comment.objects.exists()
