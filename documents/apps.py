@@ -20,3 +20,4 @@ class DocumentsConfig(AppConfig):
         from billing.plans import register_usage
 
         register_usage("storage_bytes", storage_bytes_used)
+        from documents import receivers  # noqa: F401 - connects the post_delete receiver

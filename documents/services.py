@@ -403,7 +403,9 @@ def _accept(*, document: Document, actor, size: int, sha256: str, detected: str)
 
 
 def delete_document(*, document: Document, actor) -> None:
-    """Remove the bytes first: if storage is down nothing changes; the row (and its storage usage) goes after."""
+    """Remove the bytes first: if storage is down nothing changes; the row (and its storage usage) goes after.
+    Once the deletion commits, documents.receivers sweeps both keys again, in case a confirm running meanwhile
+    wrote its checked copy after the first removal."""
     # Both keys: a pending upload lives under upload_key, and a stale upload object may outlive its confirm.
     for key in (document.storage_key, document.upload_key):
         try:
@@ -422,9 +424,6 @@ def delete_document(*, document: Document, actor) -> None:
                 target=document,
                 metadata={"filename": document.filename, "size_bytes": document.size_bytes},
             )
-    # A confirm running meanwhile may have written its checked copy after the first removal; once the row is gone
-    # nothing would ever remove it, so sweep both keys again (best effort: the row is already gone).
-    _discard(document.storage_key, document.upload_key)
 
 
 @transaction.atomic

@@ -228,3 +228,13 @@ def test_download_into_streams_with_size_and_hash(workspace, local_storage):
     size, _ = blobs.download_into("documents/t/blob.bin", capped, max_bytes=blobs.CHUNK - 1)
     assert size > blobs.CHUNK - 1
     assert capped.getvalue() == b""  # stopped at the first chunk that proved the object too large
+
+
+def test_bytes_go_when_a_row_is_deleted_outside_the_api(workspace, local_storage, django_capture_on_commit_callbacks):
+    """The admin's delete, or a cascade, never calls the service: the post_delete receiver removes the blobs."""
+    document = _stored(workspace, local_storage, b"kept bytes", "text/plain")
+    local_storage.save(document.upload_key, ContentFile(b"a second PUT"))
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.filter(pk=document.pk).delete()
+    assert not local_storage.exists(document.storage_key)
+    assert not local_storage.exists(document.upload_key)
