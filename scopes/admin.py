@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db import transaction
 
+from scopes import search
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
+from scopes.services.sections import delete_section
 
 
 @admin.register(Project)
@@ -13,12 +16,18 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 class ScopeSectionInline(admin.TabularInline):
+    """Sections are edited in place here; adding, removing and reordering go through the API (positions stay dense)."""
+
     model = ScopeSection
     fields = ["position", "section_type", "title", "confidence", "ai_generated", "version"]
-    readonly_fields = ["version"]
+    readonly_fields = ["position", "version"]
     ordering = ["position"]
     extra = 0
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Scope)
@@ -32,6 +41,15 @@ class ScopeAdmin(admin.ModelAdmin):
     exclude = ["search_vector"]
     inlines = [ScopeSectionInline]
 
+    def save_model(self, request, obj, form, change):
+        if change:  # an edit here is an edit: API clients holding the old ETag get 412
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search.refresh([form.instance.pk])
+
 
 @admin.register(ScopeSection)
 class ScopeSectionAdmin(admin.ModelAdmin):
@@ -40,7 +58,24 @@ class ScopeSectionAdmin(admin.ModelAdmin):
     search_fields = ["title", "content", "scope__title", "scope__workspace__name"]
     list_select_related = ["scope"]
     raw_id_fields = ["scope"]
-    readonly_fields = ["version"]
+    readonly_fields = ["scope", "position", "version"]
+
+    def has_add_permission(self, request):
+        return False  # a section's place in its scope is the API's to give (positions stay 0..n-1)
+
+    def save_model(self, request, obj, form, change):
+        obj.version += 1
+        super().save_model(request, obj, form, change)
+        search.refresh([obj.scope_id])
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        delete_section(section=obj, actor=request.user)  # closes the gap and refreshes the search vector
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for section in queryset.select_related("scope__workspace").order_by("-position"):
+            delete_section(section=section, actor=request.user)
 
 
 @admin.register(Comment)
