@@ -309,3 +309,26 @@ def test_confirm_racing_a_delete_leaves_no_orphaned_copy(editor, workspace, loca
     assert not Document.objects.filter(pk=document.pk).exists()
     assert not local_storage.exists(document.storage_key)
     assert not local_storage.exists(document.upload_key)
+
+
+def test_upload_and_download_tokens_are_not_interchangeable(editor, workspace, local_storage):
+    from urllib.parse import urlsplit
+
+    from django.core.files.base import ContentFile
+    from rest_framework.test import APIClient
+
+    from documents.tests.factories import DocumentFactory
+
+    pending = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain").json()
+    put_url = urlsplit(pending["upload"]["url"])
+    # The PUT token does not download, even once bytes are there.
+    assert flow.send(pending["upload"], b"abc", client=editor) == 200
+    assert APIClient().get(f"{put_url.path}?{put_url.query}").status_code == 404
+
+    stored = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=True)
+    local_storage.save(stored.storage_key, ContentFile(b"x"))
+    get_url = urlsplit(editor.get(f"/api/workspaces/{workspace.id}/documents/{stored.id}/download").json()["url"])
+    # The GET token does not upload.
+    response = APIClient().generic("PUT", f"{get_url.path}?{get_url.query}", data=b"x", content_type="text/plain")
+    assert response.status_code == 404
+    assert not local_storage.exists(stored.upload_key)
