@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from scopes import search
@@ -177,6 +178,19 @@ class TestSearch:
         editor.patch(scopes_url(workspace, scope["id"]), {"summary": "Analytical dashboards"})
         results = editor.get(scopes_url(workspace) + "?q=dashboard").json()["results"]
         assert [row["id"] for row in results] == [scope["id"]]
+
+    def test_the_search_condition_is_served_by_the_gin_index(self, workspace):
+        """The filter must compare the stored vector (not a to_tsvector() computed per row), or no index can help.
+
+        On a handful of rows the planner rightly prefers a scan, so scans are switched off for this one query.
+        (On 80k scopes in 302 workspaces, EXPLAIN ANALYZE showed the index chosen on its own for a selective
+        term: a BitmapAnd of scope_search and the workspace index, about 1 ms.)
+        """
+        ScopeFactory.create_batch(3, workspace=workspace)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = search.apply(Scope.objects.all(), "kubernetes clusters").explain()
+        assert "scope_search" in plan, plan
 
     def test_search_pages_with_cursor(self, member, workspace):
         editor = member("editor")
