@@ -51,15 +51,51 @@ DEFAULT_PLANS = {
     },
 }
 DEFAULT_PLAN = "free"
+LIMITS = tuple(key for key in DEFAULT_PLANS[DEFAULT_PLAN] if key != "name")
+FEATURE_LIMITS = ("custom_branding",)  # true/false; every other limit is a count (null = unlimited)
 
 # limit name -> function(workspace, since) -> current usage
 _usage_counters: dict[str, Callable] = {}
 
 
+def override_problems(overrides) -> list[str]:
+    """What is wrong with an ORBIT_PLANS value, one line per problem (checked at start-up by the settings).
+
+    Overrides of a built-in plan may set any of its limits; a new plan must set every limit, so nothing it
+    forgot silently becomes unlimited.
+    """
+    if overrides in (None, {}):
+        return []
+    if not isinstance(overrides, dict):
+        return ['ORBIT_PLANS must be a JSON object of plans, e.g. {"free": {"members": 3}}']
+    problems = []
+    for code, plan in overrides.items():
+        if not isinstance(plan, dict):
+            problems.append(f"ORBIT_PLANS[{code!r}] must be an object of limits")
+            continue
+        for key, value in plan.items():
+            if key == "name":
+                if not isinstance(value, str) or not value.strip():
+                    problems.append(f"ORBIT_PLANS[{code!r}].name must be a non-empty string")
+            elif key not in LIMITS:
+                problems.append(f"ORBIT_PLANS[{code!r}] has an unknown limit {key!r} (known: {', '.join(LIMITS)})")
+            elif key in FEATURE_LIMITS:
+                if not isinstance(value, bool):
+                    problems.append(f"ORBIT_PLANS[{code!r}].{key} must be true or false")
+            elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                problems.append(f"ORBIT_PLANS[{code!r}].{key} must be a whole number >= 0, or null for unlimited")
+        missing = [limit for limit in LIMITS if limit not in plan] if code not in DEFAULT_PLANS else []
+        if missing:
+            problems.append(
+                f"ORBIT_PLANS[{code!r}] is a new plan and must set every limit; missing: {', '.join(missing)}"
+            )
+    return problems
+
+
 def plans() -> dict:
     merged = deepcopy(DEFAULT_PLANS)
     for code, overrides in (getattr(settings, "ORBIT_PLANS_OVERRIDE", None) or {}).items():
-        merged.setdefault(code, {}).update(overrides)
+        merged.setdefault(code, {"name": str(code).title()}).update(overrides)
     return merged
 
 

@@ -1,5 +1,8 @@
 """Start-up configuration helpers: production validation and logging set-up."""
 
+import warnings
+
+import environ
 import structlog
 
 ENVIRONMENTS = ("local", "production")
@@ -13,8 +16,82 @@ class ConfigurationError(RuntimeError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(
-            "Orbit refuses to start with ORBIT_ENV=production:\n" + "\n".join(f"  - {problem}" for problem in problems)
+            "Orbit refuses to start; fix these environment variables:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
         )
+
+
+BOOLEAN_FALSE_STRINGS = ("false", "off", "no", "n", "0")
+
+
+class Env(environ.Env):
+    """`environ.Env` that treats an empty variable as unset and collects unreadable values instead of crashing.
+
+    - `DEBUG=` (a line copied from .env.example) means "use the default", not "set to empty".
+    - A value that cannot be read (`EMAIL_PORT=abc`, `DEBUG=maybe`, `DATABASE_URL=nonsense`, malformed JSON)
+      is recorded in `problems`, so start-up can refuse with every offending variable named in one message.
+    """
+
+    def __init__(self, **scheme):
+        super().__init__(**scheme)
+        self.problems: list[str] = []
+
+    def _is_empty(self, var) -> bool:
+        return self.ENVIRON.get(f"{self.prefix}{var}") == ""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if self._is_empty(var) and default is not self.NOTSET:
+            return self.parse_value(default, cast) if parse_default and default is not None else default
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (ValueError, TypeError) as exc:
+            self.problems.append(f"{var} is invalid: {exc}")
+            return default
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        raw = self.ENVIRON.get(f"{self.prefix}{var}", "")
+        if raw and raw.strip().lower() not in (*self.BOOLEAN_TRUE_STRINGS, *BOOLEAN_FALSE_STRINGS):
+            self.problems.append(f"{var} is invalid: use true or false (got {raw!r})")
+            return default
+        return super().bool(var, default=default)
+
+    def db_url(self, var=environ.Env.DEFAULT_DATABASE_ENV, default=environ.Env.NOTSET, engine=None):
+        fallback = super().db_url_config(default or "", engine=engine) if default is not self.NOTSET else {}
+        raw = self.ENVIRON.get(f"{self.prefix}{var}", "")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # environ only warns on an unknown scheme; refused below
+                parsed = super().db_url(var, default=default, engine=engine)
+        except Exception as exc:  # environ raises several types for an unparsable URL
+            self.problems.append(f"{var} is invalid: {exc}")
+            return fallback
+        if raw and (parsed.get("ENGINE") != "django.db.backends.postgresql" or not parsed.get("NAME")):
+            self.problems.append(f"{var} is invalid: expected postgres://user:password@host:5432/name")
+            return fallback
+        return parsed
+
+    db = db_url
+
+    def cache_url(self, var=environ.Env.DEFAULT_CACHE_ENV, default=environ.Env.NOTSET, backend=None):
+        try:
+            return super().cache_url(var, default=default, backend=backend)
+        except Exception as exc:
+            self.problems.append(f"{var} is invalid: {exc}")
+            return super().cache_url_config(default, backend=backend) if default is not self.NOTSET else {}
+
+    cache = cache_url
+
+
+def validate(settings: dict, *, env: Env) -> None:
+    """The start-up check, at the end of the settings: unreadable values in any mode, the plans in ORBIT_PLANS,
+    and in production every missing or unsafe value. All of them are named in one ConfigurationError."""
+    from billing.plans import override_problems
+
+    problems = [*env.problems, *override_problems(settings.get("ORBIT_PLANS_OVERRIDE"))]
+    if settings.get("PRODUCTION"):
+        problems += production_problems(settings)
+    if problems:
+        raise ConfigurationError(problems)
 
 
 def production_problems(settings: dict) -> list[str]:

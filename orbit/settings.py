@@ -1,20 +1,19 @@
 """Orbit settings, read from the environment.
 
 A fresh checkout runs with safe local defaults and no keys. With ORBIT_ENV=production every value that
-must not fall back to a default is checked at start-up by `orbit.config.validate_production`, which names
-every offending variable in one message.
+must not fall back to a default is checked at start-up by `orbit.config.validate` (the last lines below),
+which names every offending variable in one message. In any mode an unreadable value (a malformed URL, number,
+boolean or JSON) is refused the same way, and an empty variable counts as unset.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
-import environ
-
 from orbit import config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+env = config.Env()  # an empty variable counts as unset; unreadable values are collected
 if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
@@ -370,7 +369,6 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
-    config.validate_production(globals())
 
 # --- Orbit --------------------------------------------------------------------------------------
 # Plans and their limits (SPEC §5); override any part with a JSON object in ORBIT_PLANS.
@@ -403,3 +401,6 @@ DOCUMENT_PROCESSING_MAX_ATTEMPTS = env.int("DOCUMENT_PROCESSING_MAX_ATTEMPTS", d
 DOCUMENT_RETRY_BACKOFF = env.int("DOCUMENT_RETRY_BACKOFF", default=30)  # seconds, doubled per attempt
 # Pending uploads never confirmed are removed (row and any bytes) after this many hours.
 DOCUMENT_PENDING_TTL_HOURS = env.int("DOCUMENT_PENDING_TTL_HOURS", default=24)
+
+# --- Start-up check (keep last): unreadable values, ORBIT_PLANS, and in production missing/unsafe values ---
+config.validate(globals(), env=env)

@@ -1,19 +1,26 @@
-"""Create the database named by DATABASE_URL when it does not exist yet (the local default: `orbit`)."""
+"""Create the database named by DATABASE_URL when it does not exist yet (the local default: `orbit`).
 
-import os
+DATABASE_URL is read as the settings read it: from the environment, else from `.env`; empty means the default.
+"""
+
 import sys
 from pathlib import Path
 
-import environ
 import psycopg
 from psycopg import sql
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from orbit.config import LOCAL_DATABASE_URL
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+from orbit.config import LOCAL_DATABASE_URL, ConfigurationError, Env  # noqa: E402
 
 
 def main() -> None:
-    config = environ.Env.db_url_config(os.environ.get("DATABASE_URL", LOCAL_DATABASE_URL))
+    env = Env()
+    if (BASE_DIR / ".env").exists():
+        env.read_env(BASE_DIR / ".env")
+    config = env.db("DATABASE_URL", default=LOCAL_DATABASE_URL)
+    if env.problems:
+        raise ConfigurationError(env.problems)
     name = config["NAME"]
     params = {
         "host": config.get("HOST") or "127.0.0.1",

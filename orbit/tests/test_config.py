@@ -1,5 +1,6 @@
 """Production configuration: refuse to start on missing or unsafe values, and pass `check --deploy` when good."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -121,3 +122,98 @@ def test_check_deploy_passes_with_good_values():
     strict = run(["manage.py", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"], GOOD)
     assert strict.returncode == 0, strict.stdout + strict.stderr
     assert "no issues" in strict.stdout
+
+
+def env_example() -> dict:
+    """Every variable of .env.example with its value there (many are empty), as `cp .env.example .env` gives."""
+    values = {}
+    for line in (BASE_DIR / ".env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            values[name.strip()] = value.strip()
+    return values
+
+
+def test_a_copy_of_env_example_runs_with_the_local_defaults():
+    check = (
+        "import orbit.settings as s; "
+        "assert s.DEBUG and not s.PRODUCTION and s.SECRET_KEY and s.ALLOWED_HOSTS; "
+        "assert s.DATABASES['default']['NAME'] == 'orbit'; "
+        "assert s.CACHES['default']['BACKEND'].endswith('DatabaseCache'); "
+        "assert s.ORBIT_PLANS_OVERRIDE == {}"
+    )
+    result = run(["-c", check], env_example())
+    assert result.returncode == 0, result.stderr
+
+
+def test_unreadable_values_are_all_named_in_one_message_even_locally():
+    bad = {
+        "EMAIL_PORT": "smtp",
+        "DEBUG": "maybe",
+        "DATABASE_URL": "nonsense",
+        "ORBIT_PLANS": "{not json",
+        "JWT_ACCESS_MINUTES": "5m",
+    }
+    message = error_message(import_settings(bad))
+    for variable in bad:
+        assert variable in message, f"{variable} not named in: {message}"
+    assert message.count("\n  - ") == len(bad)
+
+
+def test_production_names_unreadable_and_unsafe_values_together():
+    message = error_message(import_settings({**GOOD, "SECRET_KEY": "", "EMAIL_PORT": "x"}))
+    assert "SECRET_KEY is missing" in message
+    assert "EMAIL_PORT is invalid" in message
+
+
+PLAN_OF_A_NEW_WORKSPACE = (
+    "import django, json; django.setup(); "
+    "from billing.plans import plan_for; from workspaces.models import Workspace; "
+    "print(json.dumps([plan_for(Workspace(plan=code)) for code in ('free', 'agency')]))"
+)
+
+
+def test_orbit_plans_changes_limits_without_code():
+    plans = {
+        "free": {"members": 4, "custom_branding": True},
+        "agency": {
+            "scopes_per_month": None,
+            "ai_calls_per_month": 9000,
+            "members": 100,
+            "storage_bytes": 10**12,
+            "max_file_bytes": 10**9,
+            "exports_per_month": None,
+            "custom_branding": True,
+        },
+    }
+    result = run(
+        ["-c", PLAN_OF_A_NEW_WORKSPACE],
+        {"ORBIT_PLANS": json.dumps(plans), "DJANGO_SETTINGS_MODULE": "orbit.settings"},
+    )
+    assert result.returncode == 0, result.stderr
+    free, agency = json.loads(result.stdout)
+    assert (free["members"], free["custom_branding"], free["scopes_per_month"]) == (4, True, 3)
+    assert (agency["code"], agency["name"], agency["members"], agency["scopes_per_month"]) == (
+        "agency",
+        "Agency",
+        100,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("plans", "expected"),
+    [
+        ('["free"]', "must be a JSON object"),
+        ('{"free": 3}', "must be an object of limits"),
+        ('{"free": {"member": 3}}', "unknown limit 'member'"),
+        ('{"free": {"members": -1}}', "whole number"),
+        ('{"free": {"members": "3"}}', "whole number"),
+        ('{"free": {"custom_branding": "yes"}}', "true or false"),
+        ('{"agency": {"members": 10}}', "must set every limit; missing: scopes_per_month"),
+    ],
+)
+def test_a_bad_orbit_plans_is_refused_at_start_up(plans, expected):
+    message = error_message(import_settings({"ORBIT_PLANS": plans}))
+    assert "ORBIT_PLANS" in message
+    assert expected in message
