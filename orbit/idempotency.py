@@ -25,6 +25,7 @@ import json
 from datetime import timedelta
 from functools import wraps
 
+from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,12 +41,25 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _STORED_HEADERS = ("ETag", "Location")
 
 
+class _FingerprintEncoder(DjangoJSONEncoder):
+    """Uploaded files count by name, size and content (read in chunks, then rewound for the view)."""
+
+    def default(self, o):
+        if isinstance(o, File):
+            digest = hashlib.sha256()
+            for chunk in o.chunks():
+                digest.update(chunk)
+            o.seek(0)
+            return {"file": o.name, "size": o.size, "sha256": digest.hexdigest()}
+        return super().default(o)
+
+
 def request_fingerprint(request) -> str:
     """SHA-256 of the parsed body as canonical JSON (key order and whitespace do not matter)."""
     data = request.data
-    if hasattr(data, "dict"):  # QueryDict from a form body
-        data = data.dict()
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    if hasattr(data, "lists"):  # QueryDict from a form or multipart body: every value of a repeated field
+        data = {key: values[0] if len(values) == 1 else values for key, values in data.lists()}
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=_FingerprintEncoder)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
