@@ -122,6 +122,22 @@ class _PageRenderer:
             self._pdf.close()
 
 
+# A page with less text than this whose largest image covers more than half of it is a scan with a stamp, a page
+# number or a scanner's header on top, not a text page.
+SCAN_MAX_TEXT_CHARS = 40
+SCAN_MIN_IMAGE_COVERAGE = 0.5
+
+
+def _looks_scanned(layout, text: str) -> bool:
+    from pdfminer.layout import LTFigure, LTImage
+
+    if len(text) >= SCAN_MAX_TEXT_CHARS:
+        return False
+    page_area = layout.width * layout.height
+    largest = max((item.width * item.height for item in layout if isinstance(item, (LTFigure, LTImage))), default=0)
+    return page_area > 0 and largest / page_area > SCAN_MIN_IMAGE_COVERAGE
+
+
 def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTTextContainer
@@ -148,14 +164,18 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
                 interpreter.process_page(page)
                 layout = device.get_result()
                 text = "".join(item.get_text() for item in layout if isinstance(item, LTTextContainer)).strip()
-                if text:
+                if text and not _looks_scanned(layout, text):
                     pages.append(ExtractedPage(number=index + 1, text=text))
                 else:
-                    # No text layer: a scanned page. Render it and read it.
+                    # No text layer, or a picture of a page with only a stamp or page number as text: a scan.
+                    # Render it and read it (the rendering includes any text drawn on the page).
                     result = renderer.ocr(index)
-                    pages.append(
-                        ExtractedPage(number=index + 1, text=result.text, ocr=True, confidence=result.confidence)
-                    )
+                    if result.text or not text:
+                        pages.append(
+                            ExtractedPage(number=index + 1, text=result.text, ocr=True, confidence=result.confidence)
+                        )
+                    else:
+                        pages.append(ExtractedPage(number=index + 1, text=text))
                 progress(index + 1, total)
         except ExtractionFailed:
             raise

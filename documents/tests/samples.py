@@ -61,8 +61,11 @@ def image_bytes(image: Image.Image, fmt: str, **options) -> bytes:
     return buffer.getvalue()
 
 
-def scanned_pdf(lines_per_page: list[list[str]], *, text_first_page: str | None = None) -> bytes:
-    """Pages that are only pictures of text (no text layer), optionally after one normal text page."""
+def scanned_pdf(
+    lines_per_page: list[list[str]], *, text_first_page: str | None = None, stamp: str | None = None
+) -> bytes:
+    """Pages that are only pictures of text (no text layer), optionally after one normal text page; `stamp` adds a
+    little real text at the foot of each scanned page, as scanners add a page number or a header."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     if text_first_page:
@@ -70,10 +73,16 @@ def scanned_pdf(lines_per_page: list[list[str]], *, text_first_page: str | None 
         pdf.drawString(72, 760, text_first_page)
         pdf.showPage()
     for lines in lines_per_page:
-        image = text_image(lines)
-        width = A4[0] - 72
-        height = width * image.height / image.width
-        pdf.drawImage(ImageReader(image), 36, A4[1] - 72 - height, width=width, height=height)
+        if stamp:  # a whole-page scan (a white A4 sheet with the text at the top), with a stamp drawn over it
+            image = text_image(lines, size=(1400, 1980))
+            pdf.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+            pdf.setFont("Helvetica", 9)
+            pdf.drawString(36, 20, stamp)
+        else:
+            image = text_image(lines)
+            width = A4[0] - 72
+            height = width * image.height / image.width
+            pdf.drawImage(ImageReader(image), 36, A4[1] - 72 - height, width=width, height=height)
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()

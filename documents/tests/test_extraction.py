@@ -220,3 +220,28 @@ def test_page_limit_holds_even_when_the_page_count_lies(tmp_path, settings):
     lying = honest.replace(b"/Count 3", b"/Count 1")  # same length: the xref offsets stay valid
     with pytest.raises(text_extraction.ExtractionFailed, match="more than 2 pages"):
         text_extraction.extract(_file(tmp_path, lying, "lying.pdf"), file_types.PDF)
+
+
+def test_scanned_page_with_a_stamped_page_number_is_still_ocrd(tmp_path):
+    data = samples.scanned_pdf([["Acceptance criteria signed", "Budget approved"]], stamp="Page 1 of 1")
+    pages = text_extraction.extract(_file(tmp_path, data), file_types.PDF)
+    assert pages[0].ocr is True
+    words = pages[0].text.lower().split()
+    for word in ("acceptance", "criteria", "signed", "budget", "approved"):
+        assert word in words, pages[0].text
+
+
+def test_text_page_with_a_small_logo_is_not_ocrd(tmp_path):
+    """A short text page whose image covers little of it stays a text page (no needless OCR)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.drawImage(ImageReader(samples.text_image(["ACME"], size=(400, 200))), 36, 700, width=200, height=100)
+    pdf.drawString(72, 600, "Short cover")
+    pdf.showPage()
+    pdf.save()
+    pages = text_extraction.extract(_file(tmp_path, buffer.getvalue()), file_types.PDF)
+    assert (pages[0].text, pages[0].ocr) == ("Short cover", False)
