@@ -8,6 +8,7 @@
 Engines are loaded once per process (model loading costs about half a second) and reused.
 """
 
+import importlib.util
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -113,11 +114,8 @@ class EasyOcrEngine(OcrEngine):
 
 
 def easyocr_available() -> bool:
-    try:
-        import easyocr  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Installed, judged without importing it (importing easyocr loads PyTorch: seconds and hundreds of MB)."""
+    return importlib.util.find_spec("easyocr") is not None
 
 
 def easyocr_models_present(model_dir: str) -> bool:

@@ -80,3 +80,13 @@ def test_easyocr_engine_reads_generated_text(settings):
     assert isinstance(engine, ocr.EasyOcrEngine)
     result = engine.recognize(samples.text_image(["Quarterly budget review"]))
     assert "budget" in result.text.lower()
+
+
+def test_choosing_an_engine_never_imports_easyocr(settings, tmp_path):
+    import sys
+
+    settings.DOCUMENT_OCR_ENGINE = "auto"
+    settings.DOCUMENT_EASYOCR_MODEL_DIR = str(tmp_path)
+    ocr.get_engine()
+    assert "easyocr" not in sys.modules
+    assert "torch" not in sys.modules
