@@ -113,7 +113,12 @@ def invite(*, workspace: Workspace, inviter_membership: Membership, email: str, 
 
 @transaction.atomic
 def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
-    """A new token and a new expiry; the old link stops working."""
+    """A new token and a new expiry; the old link stops working.
+
+    An expired invitation holds no seat, so resending it (pending again) needs a free one under the member limit.
+    """
+    # Lock order as in `invite` and `accept_invitation`: the workspace row first, then the invitation row.
+    Workspace.objects.select_for_update().filter(pk=invitation.workspace_id).values_list("pk", flat=True).get()
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("workspace", "invited_by")
@@ -123,7 +128,10 @@ def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
         raise InvitationUsed()
     if invitation.revoked_at:
         raise InvitationRevoked()
-    token = _new_token(invitation, timezone.now())
+    now = timezone.now()
+    if is_expired(invitation, now):
+        enforce_limit(workspace=invitation.workspace, limit="members", adding=1)
+    token = _new_token(invitation, now)
     invitation.save(update_fields=["token_hash", "expires_at", "updated_at"])
     _send_invitation_mail(invitation, token)
     record(workspace=invitation.workspace, actor=actor, verb="member.invitation_resent", target=invitation)

@@ -159,6 +159,22 @@ class TestMemberLimit:
         assert error_code(response) == "plan_limit_exceeded"
         assert not Membership.objects.filter(workspace=workspace, user=first.user).exists()
 
+    def test_resending_an_expired_invitation_needs_a_free_seat(self, member, workspace):
+        """An expired invitation holds no seat; resending makes it pending again, so it must find one."""
+        owner = member("owner")  # Free: 2 seats, the owner holds one
+        expired = InvitationFactory(workspace=workspace, expires_at=timezone.now() - timedelta(days=1))
+        assert owner.post(invitations_url(workspace), {"email": "new@example.com"}).status_code == 201
+        response = owner.post(f"{invitations_url(workspace)}{expired.pk}/resend")
+        assert response.status_code == 402
+        assert error_code(response) == "plan_limit_exceeded"
+        expired.refresh_from_db()
+        assert expired.expires_at < timezone.now()  # untouched: still expired, no new token
+
+    def test_resending_a_pending_invitation_at_the_limit_is_fine(self, member, workspace):
+        owner = member("owner")
+        pending = InvitationFactory(workspace=workspace)  # the workspace is now full
+        assert owner.post(f"{invitations_url(workspace)}{pending.pk}/resend").status_code == 200
+
     def test_the_limit_comes_from_the_plan_settings(self, member, workspace, settings):
         settings.ORBIT_PLANS_OVERRIDE = {"free": {"members": 3}}
         owner = member("owner")
