@@ -13,15 +13,21 @@ from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 
 CONFIG = "english"
+# PostgreSQL refuses a tsvector over 1 MB, which ~100k distinct words reach; a scope that big would then fail
+# every write that refreshes it. Only the start of long text is indexed (lexeme positions stop counting at
+# 16,383 anyway): at most this many characters of summary, and of all section text together.
+SUMMARY_CHARS = 100_000
+SECTIONS_CHARS = 150_000
 
 _REFRESH_SQL = f"""
 UPDATE scopes_scope AS s SET search_vector =
     setweight(to_tsvector('{CONFIG}', coalesce(s.title, '')), 'A')
- || setweight(to_tsvector('{CONFIG}', coalesce(s.client_name, '') || ' ' || coalesce(s.summary, '')), 'B')
- || setweight(to_tsvector('{CONFIG}', coalesce((
-        SELECT string_agg(sec.title || ' ' || sec.content, ' ' ORDER BY sec.position)
+ || setweight(to_tsvector('{CONFIG}',
+        coalesce(s.client_name, '') || ' ' || left(coalesce(s.summary, ''), {SUMMARY_CHARS})), 'B')
+ || setweight(to_tsvector('{CONFIG}', left(coalesce((
+        SELECT string_agg(sec.title || ' ' || left(sec.content, {SECTIONS_CHARS}), ' ' ORDER BY sec.position)
         FROM scopes_scopesection AS sec WHERE sec.scope_id = s.id
-    ), '')), 'C')
+    ), ''), {SECTIONS_CHARS})), 'C')
 WHERE s.id = ANY(%s::uuid[])
 """
 

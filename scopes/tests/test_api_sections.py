@@ -1,3 +1,4 @@
+import hashlib
 import threading
 
 import pytest
@@ -74,6 +75,16 @@ class TestSections:
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "validation_error"
         assert not ScopeSection.objects.exists()
+
+    def test_a_huge_section_stays_searchable_instead_of_failing(self, member, workspace):
+        """PostgreSQL refuses a tsvector over 1 MB; 100k distinct words would pass it. Only the start is indexed."""
+        editor = member("editor")
+        scope = ScopeFactory(workspace=workspace)
+        words = " ".join(hashlib.sha1(str(n).encode()).hexdigest()[:8] for n in range(100_000))
+        response = editor.post(sections_url(scope), {"title": "Appendix", "content": f"Pangolin {words}"})
+        assert response.status_code == 201, response.content[:300]
+        found = editor.get(f"/api/workspaces/{workspace.pk}/scopes/?q=pangolin").json()["results"]
+        assert [row["id"] for row in found] == [str(scope.pk)]
 
     def test_patch_with_if_match(self, member, workspace):
         editor = member("editor")
