@@ -47,7 +47,12 @@ def set_project_status(*, project: Project, actor, status: str) -> Project:
 
 @transaction.atomic
 def delete_project(*, project: Project, actor) -> None:
-    """Its scopes stay, detached from the project."""
+    """Its scopes stay, detached from the project.
+
+    The project row is locked before its scopes are detached, so a scope being created or moved into it at the
+    same moment either lands first (and is detached here) or waits and is refused (scopes.services.scopes).
+    """
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
     activity.record(
         workspace=project.workspace,
         actor=actor,

@@ -27,9 +27,17 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _check_project(*, workspace, project: Project | None) -> None:
-    if project is not None and project.workspace_id != workspace.pk:
-        raise ValidationFailed("The project belongs to another workspace.", details={"project_id": ["Not found."]})
+def _check_project(*, workspace, project: Project | None) -> Project | None:
+    """The project, locked until commit, so a concurrent delete_project cannot leave this scope pointing at nothing.
+
+    delete_project locks the project first too: whichever comes second waits, then sees the other's outcome.
+    """
+    if project is None:
+        return None
+    locked = Project.objects.select_for_update().filter(pk=project.pk, workspace=workspace).first()
+    if locked is None:
+        raise ValidationFailed("The project does not exist in this workspace.", details={"project_id": ["Not found."]})
+    return locked
 
 
 @transaction.atomic
@@ -50,7 +58,7 @@ def create_scope(
     the AI extractor) are appended after them.
     """
     enforce_limit(workspace=workspace, limit="scopes_per_month")
-    _check_project(workspace=workspace, project=project)
+    project = _check_project(workspace=workspace, project=project)
     if template is not None and template.workspace_id not in (None, workspace.pk):
         raise ValidationFailed("The template belongs to another workspace.", details={"template_id": ["Not found."]})
     scope = Scope(
@@ -83,7 +91,7 @@ def update_scope(*, scope: Scope, actor, values: dict, expected_version: int | N
     if unknown:
         raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.")
     if "project" in values:
-        _check_project(workspace=scope.workspace, project=values["project"])
+        values = {**values, "project": _check_project(workspace=scope.workspace, project=values["project"])}
     candidate = Scope(**{**{f: getattr(scope, f) for f in EDITABLE_FIELDS}, **values}, workspace=scope.workspace)
     candidate.full_clean(exclude=["workspace", "search_vector"], validate_unique=False, validate_constraints=False)
     update_versioned(scope, values=values, expected=expected_version)

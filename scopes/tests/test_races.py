@@ -93,3 +93,48 @@ def test_a_comment_racing_the_deletion_of_its_section_is_a_400(member, workspace
     assert results[0].status_code == 400, results[0].content
     assert results[0].json()["error"]["details"] == {"section_id": ["Not found."]}
     assert not Comment.objects.exists()
+
+
+def test_a_scope_created_in_a_project_being_deleted_is_a_400(member, workspace):
+    from scopes.tests.factories import ProjectFactory
+
+    editor = member("editor")
+    project = ProjectFactory(workspace=workspace)
+    url = f"/api/workspaces/{workspace.pk}/scopes/"
+    with _raw_connection() as deleter:
+        # What delete_project does: lock the project, detach its scopes, delete it.
+        deleter.execute("SELECT id FROM scopes_project WHERE id = %s FOR UPDATE", [project.pk])
+        deleter.execute("UPDATE scopes_scope SET project_id = NULL WHERE project_id = %s", [project.pk])
+        deleter.execute("DELETE FROM scopes_project WHERE id = %s", [project.pk])
+        threads, results = _run_in_threads([lambda: editor.post(url, {"title": "Late", "project_id": str(project.pk)})])
+        time.sleep(1.0)
+        deleter.commit()
+    threads[0].join(timeout=30)
+    assert results[0].status_code == 400, results[0].content
+    assert results[0].json()["error"]["details"] == {"project_id": ["Not found."]}
+    assert not Scope.objects.exists()
+
+
+def test_deleting_a_project_while_a_scope_is_created_in_it_detaches_that_scope_too(member, workspace):
+    from scopes.services.projects import delete_project
+    from scopes.tests.factories import ProjectFactory
+
+    editor = member("editor")
+    project = ProjectFactory(workspace=workspace)
+    with _raw_connection() as creator:
+        # What create_scope does: lock the project, insert the scope; the delete must wait and then detach it.
+        creator.execute("SELECT id FROM scopes_project WHERE id = %s FOR UPDATE", [project.pk])
+        scope = ScopeFactory.build(workspace=workspace)
+        creator.execute(
+            "INSERT INTO scopes_scope (id, created_at, updated_at, workspace_id, project_id, title, client_name,"
+            " summary, status, ai_analysis, version) VALUES (%s, now(), now(), %s, %s, 'Racing', '', '', 'draft',"
+            " '{}', 1)",
+            [scope.pk, workspace.pk, project.pk],
+        )
+        threads, results = _run_in_threads([lambda: delete_project(project=project, actor=editor.user) or "done"])
+        time.sleep(1.0)
+        assert results == []
+        creator.commit()
+    threads[0].join(timeout=30)
+    assert results == ["done"]
+    assert Scope.objects.get(pk=scope.pk).project_id is None
