@@ -1,6 +1,8 @@
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -365,6 +367,17 @@ class TestTrash:
         assert cleanup(now) == {"trashed scopes purged": 1}
         assert set(Scope.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
         assert cleanup(now) == {"trashed scopes purged": 0}
+
+    def test_the_cleanup_command_purges_old_trash(self, workspace):
+        old = ScopeFactory(workspace=workspace, deleted_at=timezone.now() - timedelta(days=30, minutes=1))
+        ScopeSectionFactory(scope=old)
+        FavouriteFactory(scope=old)
+        kept = ScopeFactory(workspace=workspace, deleted_at=timezone.now() - timedelta(days=29, hours=23))
+        out = io.StringIO()
+        call_command("cleanup", stdout=out)
+        assert "scopes: trashed scopes purged: 1" in out.getvalue()
+        assert list(Scope.objects.values_list("pk", flat=True)) == [kept.pk]
+        assert not ScopeSection.objects.exists()
 
 
 class TestTwoEditors:
