@@ -35,6 +35,8 @@ FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("
 if FRONTEND_URL not in CSRF_TRUSTED_ORIGINS:
     CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, FRONTEND_URL]
 CSRF_FAILURE_VIEW = "orbit.http_errors.csrf_failure"
+# The browser auth client's SPA reads the csrftoken cookie: with app. and api. hosts, set ".orbit.example".
+CSRF_COOKIE_DOMAIN = env.str("CSRF_COOKIE_DOMAIN", default="") or None
 # Public URL of this API, used for signed local upload/download links.
 API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 

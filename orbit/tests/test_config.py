@@ -217,3 +217,9 @@ def test_a_bad_orbit_plans_is_refused_at_start_up(plans, expected):
     message = error_message(import_settings({"ORBIT_PLANS": plans}))
     assert "ORBIT_PLANS" in message
     assert expected in message
+
+
+def test_csrf_cookie_domain_comes_from_the_environment():
+    check = "import orbit.settings as s; assert s.CSRF_COOKIE_DOMAIN == '.orbit.example', s.CSRF_COOKIE_DOMAIN"
+    assert run(["-c", check], {"CSRF_COOKIE_DOMAIN": ".orbit.example"}).returncode == 0
+    assert run(["-c", "import orbit.settings as s; assert s.CSRF_COOKIE_DOMAIN is None"], {}).returncode == 0
