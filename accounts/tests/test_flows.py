@@ -482,3 +482,14 @@ class TestMe:
     def test_anonymous_is_401(self, api_client):
         assert api_client.get("/api/me").status_code == 401
         assert api_client.patch("/api/me", {"full_name": "x"}).status_code == 401
+
+
+def test_a_password_set_outside_allauth_also_stops_refresh(client):
+    """Staff set a password in admin (or `manage.py changepassword`): no allauth signal, but the refresh token,
+    which carries the old password's hash, is refused like its access token."""
+    user = UserFactory()
+    app, meta = signed_in(user)
+    user.set_password(STRONG_PASSWORD)
+    user.save()
+    assert client.get("/api/me", **bearer(meta["access_token"])).status_code == 401
+    assert app.post("tokens/refresh", {"refresh_token": meta["refresh_token"]}).status_code == 400
