@@ -4,8 +4,9 @@ Failures a retry cannot fix (encrypted, damaged, unsafe files) raise ExtractionF
 to show the user; anything else propagates to the task, which decides whether it is transient.
 """
 
+import codecs
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -198,12 +199,17 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
 def paginate(text: str, *, page_chars: int | None = None) -> list[str]:
     """Cut text into pages of about `page_chars`, only between blocks (blank-line separated), so a paragraph or a
     table is never split and a heading stays with the block after it; a block longer than a page is a page alone."""
+    return paginate_blocks(text.replace("\r\n", "\n").split("\n\n"), page_chars=page_chars)
+
+
+def paginate_blocks(blocks: Iterable[str], *, page_chars: int | None = None) -> list[str]:
+    """`paginate` over blocks given one at a time (a text file is read block by block, never whole)."""
     page_chars = page_chars or settings.DOCUMENT_TEXT_PAGE_CHARS
-    blocks = [block.strip("\n") for block in text.replace("\r\n", "\n").split("\n\n")]
     pages: list[str] = []
     current: list[str] = []
     size = 0
     for block in blocks:
+        block = block.strip("\n")
         if not block.strip():
             continue
         if current and size + len(block) + 2 > page_chars:
@@ -250,8 +256,45 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", "replace")
 
 
+def text_encoding(path: Path) -> str:
+    """decode_text's choice for a file, reading it a chunk at a time: BOM, else UTF-8 if it all decodes, else cp1252."""
+    with open(path, "rb") as fp:
+        head = fp.read(3)
+        if head.startswith(b"\xef\xbb\xbf"):
+            return "utf-8-sig"
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        fp.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fp.read(1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def text_blocks(path: Path) -> Iterator[str]:
+    """The blank-line separated blocks of a text file, decoded as decode_text would, read line by line."""
+    # newline="\n": lines end only at \n and keep their \r, so "\r\n" is replaced within a block exactly as
+    # paginate replaces it in the whole text.
+    with open(path, encoding=text_encoding(path), errors="replace", newline="\n") as fp:
+        lines: list[str] = []
+        for line in fp:
+            if line in ("\n", "\r\n"):
+                if lines:
+                    yield "".join(lines).replace("\r\n", "\n")
+                    lines = []
+            else:
+                lines.append(line)
+        if lines:
+            yield "".join(lines).replace("\r\n", "\n")
+
+
 def extract_text(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
-    texts = paginate(decode_text(Path(path).read_bytes()))
+    """Plain text and markdown, read block by block: only the pages are held, never the whole file's text as well."""
+    texts = paginate_blocks(text_blocks(path))
     progress(len(texts), len(texts))
     return [ExtractedPage(number=n, text=text) for n, text in enumerate(texts, start=1)]
 

@@ -245,3 +245,25 @@ def test_text_page_with_a_small_logo_is_not_ocrd(tmp_path):
     pdf.save()
     pages = text_extraction.extract(_file(tmp_path, buffer.getvalue()), file_types.PDF)
     assert (pages[0].text, pages[0].ocr) == ("Short cover", False)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_text_files_read_block_by_block_paginate_as_the_whole_text_would(tmp_path, settings, seed):
+    """extract_text streams the file; its pages equal paginate(decode_text(whole file)) on awkward inputs."""
+    import random
+
+    settings.DOCUMENT_TEXT_PAGE_CHARS = 120
+    rng = random.Random(seed)
+    pieces = ["word", "# Heading", "\n", "\r\n", "\n\n", "\r\n\r\n", "\n\n\n", "  ", "\r", "Café", "| a | b |", "\t"]
+    text = "".join(rng.choice(pieces) + rng.choice([" ", ""]) for _ in range(600))
+    for encoding, prefix in (("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("cp1252", b"")):
+        data = prefix + text.encode(encoding)
+        path = _file(tmp_path, data, f"t-{encoding}-{len(prefix)}")
+        expected = text_extraction.paginate(text_extraction.decode_text(data))
+        assert [p.text for p in text_extraction.extract_text(path)] == expected, encoding
+
+
+def test_latin1_past_the_first_megabyte_is_still_detected(tmp_path):
+    data = b"a" * (2 * 1024 * 1024) + "\n\ncafé".encode("cp1252")
+    pages = text_extraction.extract_text(_file(tmp_path, data))
+    assert pages[-1].text.endswith("café")
