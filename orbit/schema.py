@@ -22,10 +22,8 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
 class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["400", "401", "404", "429", "500"]
-        if self.method != "GET":
-            codes.append("403")
-        for code in codes:
+        # 403 for reads too: some lists need a role above viewer (e.g. invitations need admin).
+        for code in ("400", "401", "403", "404", "429", "500"):
             responses.setdefault(code, self._get_response_for_code(ErrorEnvelopeSerializer, code, direction=direction))
         return responses
 

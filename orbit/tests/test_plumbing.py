@@ -173,6 +173,8 @@ def test_schema_generates_without_warnings_and_documents_the_envelope(db, tmp_pa
     me = schema["paths"]["/api/me"]["get"]["responses"]
     assert me["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
     assert schema["externalDocs"]["url"] == "/_allauth/openapi.html"
+    invitations = schema["paths"]["/api/workspaces/{workspace_id}/invitations/"]["get"]["responses"]
+    assert invitations["403"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
 
 
 def test_pagination_limit_is_capped():
