@@ -191,11 +191,20 @@ def upload_link(*, document) -> blobs.Link:
     return blobs.upload_link(document)
 
 
-def receive_local_upload(*, document, token: str, stream: BinaryIO, declared_length: int | None) -> None:
-    """The local-storage stand-in for S3's presigned PUT: the signed token is the only credential."""
+def receive_local_upload(
+    *, document, token: str, stream: BinaryIO, declared_length: int | None, content_type: str | None = None
+) -> None:
+    """The local-storage stand-in for S3's presigned PUT: the signed token is the only credential. It holds the
+    client to what S3 checks too (the signed Content-Type and length), so a client that works locally works on S3."""
     _check_link(document=document, token=token, op="put")
     if document.status != Document.Status.PENDING:
         raise Conflict("This document's file was already received; start a new upload to replace it.")
+    if content_type is not None and file_types.normalize_declared(content_type) != document.content_type:
+        # S3 answers 403 SignatureDoesNotMatch: the Content-Type is part of the presigned request.
+        raise PermissionDenied(
+            f"Send the file with the headers the upload gave (Content-Type: {document.content_type}).",
+            details={"expected_content_type": document.content_type, "content_type": content_type},
+        )
     if declared_length is None:
         # Django reads no body without a length (a chunked PUT would silently store an empty file); S3 answers
         # a PUT without Content-Length with 411 too.

@@ -159,6 +159,7 @@ class DocumentBlobView(APIView):
             token=request.query_params.get("token", ""),
             stream=request._request,
             declared_length=self._content_length(request.META),
+            content_type=request.META.get("CONTENT_TYPE", ""),
         )
         return Response(status=status.HTTP_200_OK)
 

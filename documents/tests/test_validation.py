@@ -332,3 +332,19 @@ def test_upload_and_download_tokens_are_not_interchangeable(editor, workspace, l
     response = APIClient().generic("PUT", f"{get_url.path}?{get_url.query}", data=b"x", content_type="text/plain")
     assert response.status_code == 404
     assert not local_storage.exists(stored.upload_key)
+
+
+def test_local_put_needs_the_content_type_it_was_given_like_s3(editor, workspace, local_storage):
+    from urllib.parse import urlsplit
+
+    asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain; charset=utf-8")
+    upload = asked.json()["upload"]
+    assert upload["headers"] == {"Content-Type": "text/plain"}
+    parts = urlsplit(upload["url"])
+    wrong = editor.generic("PUT", f"{parts.path}?{parts.query}", data=b"abc", content_type="application/octet-stream")
+    assert wrong.status_code == 403
+    assert wrong.json()["error"]["details"]["expected_content_type"] == "text/plain"
+    document = Document.objects.get()
+    assert not local_storage.exists(document.upload_key)
+    right = editor.generic("PUT", f"{parts.path}?{parts.query}", data=b"abc", content_type="text/plain; charset=utf-8")
+    assert right.status_code == 200
