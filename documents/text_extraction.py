@@ -98,6 +98,21 @@ def render_scale(width_pt: float, height_pt: float) -> float:
     return scale
 
 
+class _NotTheFile(Exception):
+    """Wraps an error raised inside the PDF loop that says nothing about the file (the progress callback's
+    database write, the OCR engine): it is re-raised as itself, not reported as a damaged PDF."""
+
+
+def _reporting(progress: Progress) -> Progress:
+    def report(done: int, total: int | None) -> None:
+        try:
+            progress(done, total)
+        except Exception as exc:
+            raise _NotTheFile() from exc
+
+    return report
+
+
 class _PageRenderer:
     """Renders PDF pages for OCR, opening the file with pdfium only if some page needs it, and only once."""
 
@@ -116,7 +131,10 @@ class _PageRenderer:
             image = page.render(scale=render_scale(width, height)).to_pil()
         finally:
             page.close()
-        return ocr.get_engine().recognize(image)
+        try:
+            return ocr.get_engine().recognize(image)
+        except Exception as exc:
+            raise _NotTheFile() from exc  # the engine failed, not the page
 
     def close(self):
         if self._pdf is not None:
@@ -146,6 +164,7 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
     from pdfminer.pdfpage import PDFPage
 
     pages: list[ExtractedPage] = []
+    report = _reporting(progress)  # inside the page loop, where other errors mean a damaged file
     with open(path, "rb") as fp:
         document = _open_pdf(fp)
         total = _pdf_page_count(document)
@@ -177,9 +196,11 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
                         )
                     else:
                         pages.append(ExtractedPage(number=index + 1, text=text))
-                progress(index + 1, total)
+                report(index + 1, total)
         except ExtractionFailed:
             raise
+        except _NotTheFile as wrapper:
+            raise wrapper.__cause__ from None
         except Exception as exc:
             if pages:
                 raise ExtractionFailed(

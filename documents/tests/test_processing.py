@@ -1,6 +1,7 @@
 """The worker pipeline: claims, idempotency, stale claims, reprocessing, readable failures, cleanup."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -238,3 +239,35 @@ def test_bytes_go_when_a_row_is_deleted_outside_the_api(workspace, local_storage
         Document.objects.filter(pk=document.pk).delete()
     assert not local_storage.exists(document.storage_key)
     assert not local_storage.exists(document.upload_key)
+
+
+def test_a_database_error_while_reporting_progress_is_not_a_damaged_pdf(workspace, local_storage):
+    """The progress write failing mid-PDF comes out as the database error itself (process() re-raises those and
+    leaves the claim to expire and be picked up again), not as ExtractionFailed("damaged")."""
+    from django.db import OperationalError
+
+    document = _stored(workspace, local_storage, samples.text_pdf(3), "application/pdf")
+    calls = []
+
+    def flaky(done, total):
+        calls.append(done)
+        if done == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError):
+        processing.text_extraction.extract_pdf(Path(local_storage.path(document.storage_key)), progress=flaky)
+    assert calls == [0, 1, 2]
+
+
+def test_an_ocr_engine_failure_is_an_internal_error_not_a_damaged_pdf(workspace, local_storage, monkeypatch):
+    from documents import ocr
+
+    def broken(self, image):
+        raise RuntimeError("onnxruntime: out of memory")
+
+    monkeypatch.setattr(ocr.RapidOcrEngine, "recognize", broken)
+    document = _stored(workspace, local_storage, samples.scanned_pdf([["Scanned text"]]), "application/pdf")
+    assert tasks.process_document(str(document.id)) == "failed"
+    document.refresh_from_db()
+    assert "internal error" in document.error
+    assert "damaged" not in document.error
