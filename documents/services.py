@@ -14,7 +14,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django_q.tasks import async_task
@@ -94,6 +94,25 @@ def _links(*, workspace, project_id=None, scope_id=None) -> dict:
     return {"project": project, "scope": scope}
 
 
+def _enforce_storage_with_pending(*, workspace, size: int) -> None:
+    """Uploads asked for but not yet confirmed reserve their declared size (a PUT cannot exceed it), so a client
+    cannot park unconfirmed bytes past the quota; confirm then counts the real size of each."""
+    since = timezone.now() - timedelta(hours=settings.DOCUMENT_PENDING_TTL_HOURS)
+    reserved = (
+        Document.objects.filter(workspace=workspace, status=Document.Status.PENDING, created_at__gte=since).aggregate(
+            total=Sum("size_bytes")
+        )["total"]
+        or 0
+    )
+    try:
+        enforce_limit(workspace=workspace, limit="storage_bytes", adding=size + reserved)
+    except PlanLimitExceeded as exc:
+        if reserved:
+            exc.message += f" Uploads not confirmed yet reserve {reserved} more."
+            exc.details["pending_uploads_bytes"] = reserved
+        raise
+
+
 @transaction.atomic
 def create_upload(
     *,
@@ -119,7 +138,7 @@ def create_upload(
     if plan.get("max_file_bytes") is not None and size > plan["max_file_bytes"]:
         raise _too_large(size=size, plan=plan)
     links = _links(workspace=workspace, project_id=project_id, scope_id=scope_id)
-    enforce_limit(workspace=workspace, limit="storage_bytes", adding=size)
+    _enforce_storage_with_pending(workspace=workspace, size=size)
     document_id = uuid.uuid4()
     document = Document(
         id=document_id,

@@ -348,3 +348,19 @@ def test_local_put_needs_the_content_type_it_was_given_like_s3(editor, workspace
     assert not local_storage.exists(document.upload_key)
     right = editor.generic("PUT", f"{parts.path}?{parts.query}", data=b"abc", content_type="text/plain; charset=utf-8")
     assert right.status_code == 200
+
+
+def test_unconfirmed_uploads_reserve_their_declared_size(editor, workspace, settings):
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"storage_bytes": 10_000}}
+    first = flow.ask(editor, workspace, filename="a.txt", data=b"", content_type="text/plain", size=6_000)
+    assert first.status_code == 201
+    second = flow.ask(editor, workspace, filename="b.txt", data=b"", content_type="text/plain", size=6_000)
+    assert second.status_code == 402
+    error = second.json()["error"]
+    assert error["details"]["pending_uploads_bytes"] == 6_000
+    assert error["details"]["usage"] == 0
+    assert "not confirmed yet reserve 6000" in error["message"]
+    # A rejected (failed) or abandoned upload no longer reserves anything.
+    Document.objects.filter(pk=first.json()["document"]["id"]).update(status=Document.Status.FAILED)
+    third = flow.ask(editor, workspace, filename="c.txt", data=b"", content_type="text/plain", size=6_000)
+    assert third.status_code == 201
