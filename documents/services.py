@@ -97,6 +97,10 @@ def _links(*, workspace, project_id=None, scope_id=None) -> dict:
 def _enforce_storage_with_pending(*, workspace, size: int) -> None:
     """Uploads asked for but not yet confirmed reserve their declared size (a PUT cannot exceed it), so a client
     cannot park unconfirmed bytes past the quota; confirm then counts the real size of each."""
+    from workspaces.models import Workspace
+
+    # Lock the workspace row before counting, as enforce_limit does, so racing asks count one after the other.
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True).get()
     since = timezone.now() - timedelta(hours=settings.DOCUMENT_PENDING_TTL_HOURS)
     reserved = (
         Document.objects.filter(workspace=workspace, status=Document.Status.PENDING, created_at__gte=since).aggregate(
