@@ -134,9 +134,11 @@ def transition_scope(*, scope: Scope, actor, status: str, expected_version: int 
 def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
     """A draft copy with every section, counted against the plan like any new scope."""
     enforce_limit(workspace=scope.workspace, limit="scopes_per_month")
+    # Locked like in create_scope; a project deleted meanwhile leaves the copy without one, as it left the original.
+    project = Project.objects.select_for_update().filter(pk=scope.project_id).first() if scope.project_id else None
     copy = Scope.objects.create(
         workspace=scope.workspace,
-        project=scope.project,
+        project=project,
         title=title or f"Copy of {scope.title}"[:300],
         client_name=scope.client_name,
         summary=scope.summary,

@@ -138,3 +138,24 @@ def test_deleting_a_project_while_a_scope_is_created_in_it_detaches_that_scope_t
     threads[0].join(timeout=30)
     assert results == ["done"]
     assert Scope.objects.get(pk=scope.pk).project_id is None
+
+
+def test_duplicating_a_scope_whose_project_is_being_deleted_makes_a_copy_without_it(member, workspace):
+    from scopes.tests.factories import ProjectFactory
+
+    editor = member("editor")
+    workspace.plan = "team"
+    workspace.save(update_fields=["plan"])
+    scope = ScopeFactory(workspace=workspace, project=ProjectFactory(workspace=workspace))
+    url = f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/duplicate/"
+    with _raw_connection() as deleter:
+        deleter.execute("SELECT id FROM scopes_project WHERE id = %s FOR UPDATE", [scope.project_id])
+        deleter.execute("UPDATE scopes_scope SET project_id = NULL WHERE project_id = %s", [scope.project_id])
+        deleter.execute("DELETE FROM scopes_project WHERE id = %s", [scope.project_id])
+        threads, results = _run_in_threads([lambda: editor.post(url, {})])
+        time.sleep(1.0)
+        deleter.commit()
+    threads[0].join(timeout=30)
+    assert results[0].status_code == 201, results[0].content
+    assert results[0].json()["project"] is None
+    assert not Scope.objects.exclude(project=None).exists()
