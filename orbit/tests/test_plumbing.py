@@ -203,3 +203,20 @@ class TestEnvelopeOutsideTheViews:
         browser = Client(enforce_csrf_checks=True)
         response = browser.post("/_allauth/browser/v1/auth/login", {"email": "a@b.co", "password": "x"})
         assert_envelope(response, 403, "csrf_failed")
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "cD0yMDI2"])  # "p=2026": not a created_at
+def test_a_malformed_cursor_is_a_400_on_the_cursor(auth_client, cursor):
+    response = auth_client.get(f"/api/workspaces/?cursor={cursor}")
+    error = assert_envelope(response, 400, "validation_error")
+    assert "cursor" in error["details"]
+
+
+def test_limit_above_the_maximum_is_capped(auth_client):
+    from workspaces.tests.factories import MembershipFactory
+
+    for _ in range(3):
+        MembershipFactory(user=auth_client.user)
+    response = auth_client.get("/api/workspaces/?limit=100000")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
