@@ -1,7 +1,7 @@
 """Document processing speed: text PDF pages/s (100 pages), DOCX pages/s, seconds per OCR'd page, and
-poppler's `pdftotext` on the same PDF where it is installed.
+poppler's `pdftotext` on the same PDF where it is installed; peak memory for the PDF and a large text file.
 
-    .venv/bin/python bench/documents.py [--pdf-pages 100] [--ocr-pages 3] [--repeat 3]
+    .venv/bin/python bench/documents.py [--pdf-pages 100] [--ocr-pages 3] [--repeat 3] [--text-mb 50]
 
 Files are generated in memory with reportlab / python-docx / Pillow, like the tests. Best of --repeat runs.
 """
@@ -56,11 +56,36 @@ def best_of(repeat: int, fn) -> tuple[float, object]:
     return best, result
 
 
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _mb(value: float | None) -> str:
+    return "n/a (no /proc)" if value is None else f"{value:.0f} MB"
+
+
+def peak_growth_mb(fn) -> float | None:
+    """Peak resident memory added while running `fn` (Linux: the high-water mark is reset first, then read)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")  # reset VmHWM to the current RSS
+        before = _status_kb("VmRSS")
+    except OSError:
+        return None
+    fn()
+    return (_status_kb("VmHWM") - before) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pdf-pages", type=int, default=100)
     parser.add_argument("--docx-sections", type=int, default=300)
     parser.add_argument("--ocr-pages", type=int, default=3)
+    parser.add_argument("--text-mb", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
@@ -82,6 +107,20 @@ def main() -> None:
         print(
             f"text PDF ({args.pdf_pages} pages x 45 lines, pdfminer.six): {seconds:.3f} s, "
             f"{args.pdf_pages / seconds:.1f} pages/s"
+        )
+
+        growth = peak_growth_mb(lambda: text_extraction.extract(pdf, file_types.PDF))
+        print(f"  peak memory added extracting it again: {_mb(growth)} (file {pdf.stat().st_size // 1024} kB)")
+        text = folder / "big.txt"
+        paragraph = ("Scope paragraph with deliverables, budget and timeline lines. " * 20 + "\n\n").encode()
+        with open(text, "wb") as out:
+            for _ in range(args.text_mb * 2**20 // len(paragraph)):
+                out.write(paragraph)
+        text_seconds, text_pages = best_of(1, lambda: text_extraction.extract(text, file_types.TEXT))
+        growth = peak_growth_mb(lambda: text_extraction.extract(text, file_types.TEXT))
+        print(
+            f"plain text ({args.text_mb} MB -> {len(text_pages)} pages): {text_seconds:.2f} s, "
+            f"peak memory added {_mb(growth)}"
         )
 
         pdftotext = shutil.which("pdftotext")
