@@ -1,7 +1,6 @@
 """The brute-force limits hold across separate web processes: they share the database cache."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,20 +12,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from orbit.testing import database_url, free_port
 
 BASE_DIR = Path(settings.BASE_DIR)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]  # during tests NAME is the test database
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -1,13 +1,14 @@
 """Storage for document tests: a private temporary folder by default, a real S3 API (moto's server on
 127.0.0.1) for the S3 tests, and a helper that walks the whole browser flow over the API."""
 
-import socket
 import uuid
 
 import boto3
 import pytest
 from django.core.files.storage import storages
 from moto.server import ThreadedMotoServer
+
+from orbit.testing import free_port
 
 BUCKET = "orbit-test-documents"
 
@@ -20,12 +21,6 @@ def local_storage(settings, tmp_path):
     }
     settings.API_PUBLIC_URL = "http://testserver"
     return storages["default"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,9 @@ from django.utils import timezone
 from documents import blobs, tasks
 from documents.models import Document
 from documents.tests import flow, samples
-from documents.tests.conftest import BUCKET, free_port, s3_storage_settings
+from documents.tests.conftest import BUCKET, s3_storage_settings
 from documents.tests.factories import DocumentFactory
+from orbit.testing import free_port
 
 pytestmark = pytest.mark.django_db
 

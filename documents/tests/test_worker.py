@@ -18,15 +18,10 @@ from documents import services
 from documents.models import Document
 from documents.tests import samples
 from documents.tests.factories import DocumentFactory
+from orbit.testing import database_url
 from workspaces.models import ActivityEvent
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]  # during tests NAME is the test database
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -38,7 +33,7 @@ def start_worker(tmp_path):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "orbit.settings",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "MEDIA_ROOT": str(tmp_path),
             "AWS_STORAGE_BUCKET_NAME": "",
             "Q_SYNC": "false",

@@ -4,13 +4,13 @@ import threading
 import time
 from datetime import timedelta
 
-import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from orbit.cleanup import cleanup
 from orbit.models import IdempotencyKey
+from orbit.testing import raw_connection
 from scopes.models import Scope, ScopeSection
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
 
@@ -118,18 +118,6 @@ class TestReplay:
         assert not IdempotencyKey.objects.exists()
 
 
-def _blocking_connection():
-    """A raw connection outside Django's, to hold a lock while requests run."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_requests_with_one_key_create_one_scope(member, workspace):
     """Both requests are in flight at once: one creates, the other waits for it and replays its answer.
@@ -146,7 +134,7 @@ def test_two_concurrent_requests_with_one_key_create_one_scope(member, workspace
         finally:
             connections.close_all()
 
-    with _blocking_connection() as blocker:
+    with raw_connection() as blocker:
         blocker.execute("SELECT id FROM workspaces_workspace WHERE id = %s FOR UPDATE", [workspace.pk])
         threads = [threading.Thread(target=create) for _ in range(2)]
         for thread in threads:

@@ -13,13 +13,9 @@ from django.conf import settings
 from django_q.models import OrmQ, Task
 from django_q.tasks import async_task
 
+from orbit.testing import database_url
+
 BASE_DIR = Path(settings.BASE_DIR)
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]  # during tests NAME is the test database
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 import psycopg
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
+from orbit.testing import raw_connection
 from scopes.models import ScopeSection
 from scopes.services.sections import delete_section, reorder_sections
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
@@ -45,20 +46,9 @@ def test_moving_positions_inside_a_transaction_is_fine(scope, member):
     assert not ScopeSection.objects.exists()
 
 
-def _raw_connection():
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-
-
 def test_two_writers_that_skip_the_scope_lock_cannot_commit_a_gap_together(scope):
     """Each transaction alone leaves 0..n-1; both together would leave a gap. The second commit is refused."""
-    with _raw_connection() as appender, _raw_connection() as deleter:
+    with raw_connection() as appender, raw_connection() as deleter:
         appender.execute(
             "INSERT INTO scopes_scopesection (id, created_at, updated_at, scope_id, section_type, title, content,"
             " position, ai_generated, sources, version)"

@@ -3,25 +3,14 @@
 import threading
 import time
 
-import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
+from orbit.testing import raw_connection
 from scopes.models import Comment, Scope
 from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _raw_connection():
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
 
 
 def _run_in_threads(calls):
@@ -44,7 +33,7 @@ def test_scopes_per_month_is_counted_one_request_at_a_time(member, workspace):
     editor = member("editor")
     ScopeFactory.create_batch(2, workspace=workspace)
     url = f"/api/workspaces/{workspace.pk}/scopes/"
-    with _raw_connection() as blocker:
+    with raw_connection() as blocker:
         # Every request queues behind this lock in the plan-limit check, so they all count at the same moment.
         blocker.execute("SELECT id FROM workspaces_workspace WHERE id = %s FOR UPDATE", [workspace.pk])
         threads, results = _run_in_threads([lambda n=n: editor.post(url, {"title": f"Race {n}"}) for n in range(4)])
@@ -62,7 +51,7 @@ def test_a_reply_racing_the_deletion_of_its_thread_is_a_400(member, workspace):
     scope = ScopeFactory(workspace=workspace)
     root = CommentFactory(scope=scope)
     url = f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/comments/"
-    with _raw_connection() as deleter:
+    with raw_connection() as deleter:
         # What delete_comment does for a comment without replies: lock it, then delete it.
         deleter.execute("SELECT id FROM scopes_comment WHERE id = %s FOR UPDATE", [root.pk])
         deleter.execute("DELETE FROM scopes_comment WHERE id = %s", [root.pk])
@@ -82,7 +71,7 @@ def test_a_comment_racing_the_deletion_of_its_section_is_a_400(member, workspace
     scope = ScopeFactory(workspace=workspace)
     section = ScopeSectionFactory(scope=scope)
     url = f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/comments/"
-    with _raw_connection() as deleter:
+    with raw_connection() as deleter:
         # What delete_section does: lock the scope, then delete (the last section, so no positions move).
         deleter.execute("SELECT id FROM scopes_scope WHERE id = %s FOR UPDATE", [scope.pk])
         deleter.execute("DELETE FROM scopes_scopesection WHERE id = %s", [section.pk])
@@ -101,7 +90,7 @@ def test_a_scope_created_in_a_project_being_deleted_is_a_400(member, workspace):
     editor = member("editor")
     project = ProjectFactory(workspace=workspace)
     url = f"/api/workspaces/{workspace.pk}/scopes/"
-    with _raw_connection() as deleter:
+    with raw_connection() as deleter:
         # What delete_project does: lock the project, detach its scopes, delete it.
         deleter.execute("SELECT id FROM scopes_project WHERE id = %s FOR UPDATE", [project.pk])
         deleter.execute("UPDATE scopes_scope SET project_id = NULL WHERE project_id = %s", [project.pk])
@@ -121,7 +110,7 @@ def test_deleting_a_project_while_a_scope_is_created_in_it_detaches_that_scope_t
 
     editor = member("editor")
     project = ProjectFactory(workspace=workspace)
-    with _raw_connection() as creator:
+    with raw_connection() as creator:
         # What create_scope does: lock the project, insert the scope; the delete must wait and then detach it.
         creator.execute("SELECT id FROM scopes_project WHERE id = %s FOR UPDATE", [project.pk])
         scope = ScopeFactory.build(workspace=workspace)
@@ -148,7 +137,7 @@ def test_duplicating_a_scope_whose_project_is_being_deleted_makes_a_copy_without
     workspace.save(update_fields=["plan"])
     scope = ScopeFactory(workspace=workspace, project=ProjectFactory(workspace=workspace))
     url = f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/duplicate/"
-    with _raw_connection() as deleter:
+    with raw_connection() as deleter:
         deleter.execute("SELECT id FROM scopes_project WHERE id = %s FOR UPDATE", [scope.project_id])
         deleter.execute("UPDATE scopes_scope SET project_id = NULL WHERE project_id = %s", [scope.project_id])
         deleter.execute("DELETE FROM scopes_project WHERE id = %s", [scope.project_id])
