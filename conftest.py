@@ -37,6 +37,13 @@ def make_client(db):
 
 
 @pytest.fixture
+def staff_client(client, db):
+    """Django's test client signed in as a superuser, for the admin."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def workspace(db):
     from workspaces.tests.factories import WorkspaceFactory
 

@@ -15,13 +15,6 @@ from accounts.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client):
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
 class TestAdmin:
     def test_staff_can_list_search_and_filter(self, staff_client):
         user = UserFactory(email="audited@example.com")

@@ -1,18 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
 from orbit.models import IdempotencyKey
 from scopes.tests.factories import CommentFactory, FavouriteFactory, ProjectFactory, ScopeSectionFactory
 from templates.tests.factories import TemplateFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from workspaces.activity import record
 from workspaces.cleanup import cleanup
 from workspaces.models import Invitation
@@ -31,13 +30,6 @@ def test_cleanup_command_runs_it(workspace, capsys):
     InvitationFactory(workspace=workspace, expires_at=timezone.now() - timedelta(days=100))
     call_command("cleanup")
     assert "workspaces: expired invitations deleted: 1" in capsys.readouterr().out
-
-
-@pytest.fixture
-def staff_client(client):
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
 
 
 @pytest.mark.parametrize(
