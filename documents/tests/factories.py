@@ -1,4 +1,5 @@
 import factory
+from django.core.files.base import ContentFile
 
 from accounts.tests.factories import UserFactory
 from documents.models import Document, DocumentPage
@@ -37,3 +38,18 @@ class DocumentPageFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["DocumentFactory", "DocumentPageFactory", "UserFactory"]
+
+
+def stored_document(workspace, storage, data: bytes, content_type: str, **fields) -> Document:
+    """An uploaded document whose bytes are in `storage`, ready for processing."""
+    document = DocumentFactory(
+        workspace=workspace,
+        status=Document.Status.UPLOADED,
+        detected_type=content_type,
+        content_type=content_type,
+        size_bytes=len(data),
+        page_count=None,
+        **fields,
+    )
+    storage.save(document.storage_key, ContentFile(data))
+    return document

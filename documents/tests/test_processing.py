@@ -11,24 +11,10 @@ from documents import processing, tasks
 from documents.cleanup import cleanup
 from documents.models import Document, DocumentPage
 from documents.tests import flow, samples
-from documents.tests.factories import DocumentFactory
+from documents.tests.factories import DocumentFactory, stored_document
 from workspaces.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def _stored(workspace, local_storage, data: bytes, content_type: str, **fields) -> Document:
-    document = DocumentFactory(
-        workspace=workspace,
-        status=Document.Status.UPLOADED,
-        detected_type=content_type,
-        content_type=content_type,
-        size_bytes=len(data),
-        page_count=None,
-        **fields,
-    )
-    local_storage.save(document.storage_key, ContentFile(data))
-    return document
 
 
 def _events(document, verb):
@@ -36,7 +22,7 @@ def _events(document, verb):
 
 
 def test_task_is_idempotent(workspace, local_storage):
-    document = _stored(workspace, local_storage, samples.text_pdf(2), "application/pdf")
+    document = stored_document(workspace, local_storage, samples.text_pdf(2), "application/pdf")
     assert tasks.process_document(str(document.id)) == "completed"
     assert tasks.process_document(str(document.id)) == "skipped"  # a re-delivered task is a no-op
     assert DocumentPage.objects.filter(document=document).count() == 2
@@ -44,7 +30,7 @@ def test_task_is_idempotent(workspace, local_storage):
 
 
 def test_live_claim_is_not_taken_but_a_stale_one_is(workspace, local_storage, settings):
-    document = _stored(workspace, local_storage, samples.text_pdf(2), "application/pdf")
+    document = stored_document(workspace, local_storage, samples.text_pdf(2), "application/pdf")
     Document.objects.filter(pk=document.pk).update(status=Document.Status.PROCESSING, claimed_at=timezone.now())
     assert tasks.process_document(str(document.id)) == "skipped"
     dead_at = timezone.now() - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE + 1)
@@ -56,7 +42,7 @@ def test_live_claim_is_not_taken_but_a_stale_one_is(workspace, local_storage, se
 
 
 def test_cleanup_requeues_stale_processing(workspace, local_storage, settings):
-    document = _stored(workspace, local_storage, b"plain words", "text/plain")
+    document = stored_document(workspace, local_storage, b"plain words", "text/plain")
     dead_at = timezone.now() - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE + 1)
     Document.objects.filter(pk=document.pk).update(status=Document.Status.PROCESSING, claimed_at=dead_at)
     result = cleanup(timezone.now())  # tasks run in-process in tests (Q_CLUSTER sync)
@@ -67,7 +53,7 @@ def test_cleanup_requeues_stale_processing(workspace, local_storage, settings):
 
 
 def test_a_worker_that_lost_its_claim_writes_nothing(workspace, local_storage):
-    document = _stored(workspace, local_storage, b"text", "text/plain")
+    document = stored_document(workspace, local_storage, b"text", "text/plain")
     claimed_document, claim = processing._claim(str(document.id))
     # Meanwhile the lease expired and another worker re-claimed the document.
     Document.objects.filter(pk=document.pk).update(claimed_at=timezone.now() + timedelta(seconds=1))
@@ -78,7 +64,7 @@ def test_a_worker_that_lost_its_claim_writes_nothing(workspace, local_storage):
 
 
 def test_worker_that_keeps_dying_ends_failed(workspace, local_storage, settings):
-    document = _stored(workspace, local_storage, b"text", "text/plain")
+    document = stored_document(workspace, local_storage, b"text", "text/plain")
     Document.objects.filter(pk=document.pk).update(
         status=Document.Status.PROCESSING,
         claimed_at=timezone.now() - timedelta(days=1),
@@ -145,7 +131,7 @@ def test_unreadable_pdf_ends_failed_with_a_readable_error(
 
 
 def test_bytes_swapped_after_confirm_are_not_processed(workspace, local_storage):
-    document = _stored(workspace, local_storage, b"checked text", "text/plain", sha256="0" * 64)
+    document = stored_document(workspace, local_storage, b"checked text", "text/plain", sha256="0" * 64)
     assert tasks.process_document(str(document.id)) == "failed"
     document.refresh_from_db()
     assert "changed after it was checked" in document.error
@@ -206,7 +192,7 @@ def test_nul_and_form_feed_in_text_neither_crash_the_store_nor_shift_pages(works
     # Detection samples the first 64 kB; a NUL further on used to reach PostgreSQL and crash the task.
     settings.DOCUMENT_TEXT_PAGE_CHARS = 200_000
     data = b"plain text line\n" * 5000 + b"before\x00after\fnext"
-    document = _stored(workspace, local_storage, data, "text/plain")
+    document = stored_document(workspace, local_storage, data, "text/plain")
     assert tasks.process_document(str(document.id)) == "completed"
     document.refresh_from_db()
     assert document.page_count == 1
@@ -233,7 +219,7 @@ def test_download_into_streams_with_size_and_hash(workspace, local_storage):
 
 def test_bytes_go_when_a_row_is_deleted_outside_the_api(workspace, local_storage, django_capture_on_commit_callbacks):
     """The admin's delete, or a cascade, never calls the service: the post_delete receiver removes the blobs."""
-    document = _stored(workspace, local_storage, b"kept bytes", "text/plain")
+    document = stored_document(workspace, local_storage, b"kept bytes", "text/plain")
     local_storage.save(document.upload_key, ContentFile(b"a second PUT"))
     with django_capture_on_commit_callbacks(execute=True):
         Document.objects.filter(pk=document.pk).delete()
@@ -246,7 +232,7 @@ def test_a_database_error_while_reporting_progress_is_not_a_damaged_pdf(workspac
     leaves the claim to expire and be picked up again), not as ExtractionFailed("damaged")."""
     from django.db import OperationalError
 
-    document = _stored(workspace, local_storage, samples.text_pdf(3), "application/pdf")
+    document = stored_document(workspace, local_storage, samples.text_pdf(3), "application/pdf")
     calls = []
 
     def flaky(done, total):
@@ -266,7 +252,7 @@ def test_an_ocr_engine_failure_is_an_internal_error_not_a_damaged_pdf(workspace,
         raise RuntimeError("onnxruntime: out of memory")
 
     monkeypatch.setattr(ocr.RapidOcrEngine, "recognize", broken)
-    document = _stored(workspace, local_storage, samples.scanned_pdf([["Scanned text"]]), "application/pdf")
+    document = stored_document(workspace, local_storage, samples.scanned_pdf([["Scanned text"]]), "application/pdf")
     assert tasks.process_document(str(document.id)) == "failed"
     document.refresh_from_db()
     assert "internal error" in document.error

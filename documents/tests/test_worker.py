@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from documents import services
 from documents.models import Document
 from documents.tests import samples
-from documents.tests.factories import DocumentFactory
+from documents.tests.factories import stored_document
 from orbit.testing import database_url
 from workspaces.models import ActivityEvent
 
@@ -65,21 +64,8 @@ def _wait_for(predicate, *, timeout: float, what: str):
         time.sleep(0.2)
 
 
-def _stored(workspace, local_storage, data: bytes, content_type: str) -> Document:
-    document = DocumentFactory(
-        workspace=workspace,
-        status=Document.Status.UPLOADED,
-        content_type=content_type,
-        detected_type=content_type,
-        size_bytes=len(data),
-        page_count=None,
-    )
-    local_storage.save(document.storage_key, ContentFile(data))
-    return document
-
-
 def test_worker_processes_a_document_from_the_broker(start_worker, workspace, local_storage):
-    document = _stored(workspace, local_storage, samples.text_pdf(3), "application/pdf")
+    document = stored_document(workspace, local_storage, samples.text_pdf(3), "application/pdf")
     async_task("documents.tasks.process_document", str(document.id), sync=False)
     assert Document.objects.get(pk=document.pk).status == Document.Status.UPLOADED  # not run inline
     start_worker()
@@ -93,7 +79,7 @@ def test_worker_processes_a_document_from_the_broker(start_worker, workspace, lo
 
 def test_worker_killed_mid_document_leaves_it_reprocessable(start_worker, workspace, local_storage, settings):
     pages = [[f"Scanned page {n} of the tender", "Scope and budget"] for n in range(1, 9)]
-    document = _stored(workspace, local_storage, samples.scanned_pdf(pages), "application/pdf")
+    document = stored_document(workspace, local_storage, samples.scanned_pdf(pages), "application/pdf")
     async_task("documents.tasks.process_document", str(document.id), sync=False)
     worker = start_worker()
     # OCR takes about a second a page: wait until it is visibly part-way through, then kill the whole cluster.
