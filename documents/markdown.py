@@ -6,8 +6,6 @@ its HTML output is semantic and small, so converting that is simpler and keeps t
 
 from html.parser import HTMLParser
 
-_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "blockquote", "pre"}
-
 
 class _Converter(HTMLParser):
     def __init__(self):

@@ -134,12 +134,6 @@ def production_problems(settings: dict) -> list[str]:
     return problems
 
 
-def validate_production(settings: dict) -> None:
-    problems = production_problems(settings)
-    if problems:
-        raise ConfigurationError(problems)
-
-
 def _shared_processors():
     return [
         structlog.contextvars.merge_contextvars,

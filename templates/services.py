@@ -9,7 +9,6 @@ from templates.models import Template
 from workspaces import activity
 
 EDITABLE_FIELDS = ("name", "description", "category", "sections")
-SECTION_KEYS = ("title", "section_type", "content")
 
 
 def normalise_sections(sections) -> list[dict]:
