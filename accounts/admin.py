@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import AuthEvent, User
+from orbit.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -21,7 +22,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuthEvent)
-class AuthEventAdmin(admin.ModelAdmin):
+class AuthEventAdmin(ReadOnlyAdmin):
     """The authentication audit trail: read-only for staff."""
 
     list_display = ["created_at", "kind", "email", "user", "ip_address", "reason"]
@@ -29,14 +30,4 @@ class AuthEventAdmin(admin.ModelAdmin):
     search_fields = ["email", "ip_address", "user__email", "user_agent", "reason"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    readonly_fields = [field.name for field in AuthEvent._meta.fields]
     ordering = ["-created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

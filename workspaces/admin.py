@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from orbit.admin import ReadOnlyAdmin
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 
 
@@ -96,7 +97,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(admin.ModelAdmin):
+class ActivityEventAdmin(ReadOnlyAdmin):
     """Append-only: staff read the log, nobody edits it."""
 
     list_display = ["created_at", "workspace", "verb", "actor", "target_type", "target_id"]
@@ -104,18 +105,6 @@ class ActivityEventAdmin(admin.ModelAdmin):
     search_fields = ["verb", "target_id", "workspace__name", "actor__email"]
     list_select_related = ["workspace", "actor"]
     date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Onboarding)
