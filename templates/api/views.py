@@ -60,6 +60,11 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
         data = dict(incoming.validated_data)
         scope_id = data.pop("scope_id", None)
         if scope_id is not None:
+            if "sections" in data:
+                raise ValidationFailed(
+                    "A template made from a scope copies its sections: give scope_id or sections, not both.",
+                    details={"sections": ["Not allowed together with scope_id."]},
+                )
             scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=scope_id)
             template = create_template_from_scope(scope=scope, actor=request.user, **data)
         else:

@@ -106,6 +106,16 @@ class TestWorkspaceTemplates:
         assert response.status_code == 201, response.json()
         assert response.json()["name"] == "T" * 200
 
+    def test_create_from_a_scope_with_sections_too_is_400(self, member, workspace):
+        """scope_id copies the scope's sections: sections given as well are refused, not a 500."""
+        scope = ScopeFactory(workspace=workspace)
+        sections = [{"title": "Extra", "section_type": "overview", "content": ""}]
+        response = member("editor").post(ws_url(workspace), {"scope_id": str(scope.pk), "sections": sections})
+        assert response.status_code == 400, response.json()
+        assert response.json()["error"]["code"] == "validation_error"
+        assert "sections" in response.json()["error"]["details"]
+        assert not Template.objects.filter(workspace=workspace).exists()
+
     def test_create_from_another_workspaces_scope_is_404(self, member, workspace, other_workspace):
         scope = ScopeFactory(workspace=other_workspace)
         assert member("editor").post(ws_url(workspace), {"scope_id": str(scope.pk)}).status_code == 404
