@@ -1,7 +1,10 @@
 """Test helpers shared by the apps' test suites: ports and database access for tests that run real processes,
 or hold locks from a connection outside Django's."""
 
+import os
 import socket
+import subprocess
+import sys
 
 import psycopg
 from django.conf import settings
@@ -19,6 +22,30 @@ def database_url() -> str:
     db = settings.DATABASES["default"]
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def child_env(**overrides: str) -> dict:
+    """The environment for a child Django process (gunicorn, qcluster) on the test database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "orbit.settings",
+        "DATABASE_URL": database_url(),
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+def start_qcluster(*, stderr=subprocess.DEVNULL, **env: str) -> subprocess.Popen:
+    """`manage.py qcluster` with one worker on the ORM broker of the test database, in its own process group
+    (so a test can kill the cluster with its workers). Rows must be committed for it to see them."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=settings.BASE_DIR,
+        env=child_env(Q_SYNC="false", Q_WORKERS="1", **env),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
 
 
 def raw_connection() -> psycopg.Connection:

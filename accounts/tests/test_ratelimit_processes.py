@@ -1,6 +1,5 @@
 """The brute-force limits hold across separate web processes: they share the database cache."""
 
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from orbit.testing import database_url, free_port
+from orbit.testing import child_env, free_port
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -20,14 +19,11 @@ BASE_DIR = Path(settings.BASE_DIR)
 @pytest.fixture
 def two_servers(transactional_db):
     """Two gunicorn processes on the test database; rows must be committed for them to see, hence transactional_db."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "orbit.test_settings",
-        "DATABASE_URL": database_url(),
-        "RATE_LIMIT_LOGIN": "6/m/ip",
-        "RATE_LIMIT_LOGIN_FAILED": "100/m/ip,3/300s/key",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = child_env(
+        DJANGO_SETTINGS_MODULE="orbit.test_settings",
+        RATE_LIMIT_LOGIN="6/m/ip",
+        RATE_LIMIT_LOGIN_FAILED="100/m/ip,3/300s/key",
+    )
     cache.clear()  # committed counters from earlier runs must not leak in
     processes, urls = [], []
     try:

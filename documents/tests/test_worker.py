@@ -3,13 +3,9 @@ that leaves it re-processable (stale claim picked up again, no duplicate pages o
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -17,7 +13,7 @@ from documents import services
 from documents.models import Document
 from documents.tests import samples
 from documents.tests.factories import stored_document
-from orbit.testing import database_url
+from orbit.testing import start_qcluster
 from workspaces.models import ActivityEvent
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -29,24 +25,7 @@ def start_worker(tmp_path):
     started = []
 
     def start():
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "orbit.settings",
-            "DATABASE_URL": database_url(),
-            "MEDIA_ROOT": str(tmp_path),
-            "AWS_STORAGE_BUCKET_NAME": "",
-            "Q_SYNC": "false",
-            "Q_WORKERS": "1",
-            "LOG_LEVEL": "WARNING",
-        }
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=Path(settings.BASE_DIR),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        process = start_qcluster(MEDIA_ROOT=str(tmp_path), AWS_STORAGE_BUCKET_NAME="")
         started.append(process)
         return process
 

@@ -4,39 +4,19 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django_q.models import OrmQ, Task
 from django_q.tasks import async_task
 
-from orbit.testing import database_url
-
-BASE_DIR = Path(settings.BASE_DIR)
+from orbit.testing import start_qcluster
 
 
 @pytest.fixture
 def qcluster(transactional_db):
     """`manage.py qcluster` on the test database (rows must be committed for it to see them)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "orbit.settings",
-        "DATABASE_URL": database_url(),
-        "Q_SYNC": "false",
-        "Q_WORKERS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    process = start_qcluster(stderr=subprocess.PIPE)  # read when the test fails
     try:
         yield process
     finally:
