@@ -108,6 +108,7 @@ class TransferOwnershipView(WorkspaceScopedAPIView):
     """The owner hands the workspace to another member and becomes admin."""
 
     queryset = Membership.objects.all()
+    serializer_class = s.TransferOwnershipSerializer  # also describes the POST form to OPTIONS
     required_roles = {"post": Role.OWNER}
 
     @extend_schema(request=s.TransferOwnershipSerializer, responses=s.MembershipSerializer)

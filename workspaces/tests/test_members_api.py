@@ -168,6 +168,12 @@ class TestTransferOwnership:
         assert (workspace.owner, target.role, owner.membership.role) == (target.user, Role.OWNER, Role.ADMIN)
         assert ActivityEvent.objects.filter(workspace=workspace, verb="workspace.ownership_transferred").exists()
 
+    def test_options_describes_the_post(self, member, workspace):
+        """OPTIONS builds the POST form from the view's serializer (was an AssertionError 500 without one)."""
+        response = member("owner").options(transfer_url(workspace))
+        assert response.status_code == 200
+        assert "user_id" in response.json()["actions"]["POST"]
+
     def test_target_must_be_a_member(self, member, workspace, other_workspace):
         response = member("owner").post(transfer_url(workspace), {"user_id": str(other_workspace.owner_id)})
         assert response.status_code == 400
