@@ -5,10 +5,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
+
+from orbit.errors import OrbitError
 
 
 def free_port() -> int:
@@ -58,3 +61,34 @@ def raw_connection() -> psycopg.Connection:
         host=db["HOST"] or None,
         port=db["PORT"] or None,
     )
+
+
+def race(*calls) -> list[str]:
+    """Runs the calls in threads released together by a barrier, so they really overlap, and returns each one's
+    outcome in the order given: "ok", or the code of the OrbitError it raised. Any other error fails the test.
+    Needs a transactional test: each thread has its own connection (closed when it ends) and sees committed rows."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=30)
+            call()
+            outcomes[index] = "ok"
+        except OrbitError as exc:
+            outcomes[index] = exc.code
+        except BaseException as exc:  # re-raised in the test's thread below
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a racing call did not finish within 60 s"
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return outcomes

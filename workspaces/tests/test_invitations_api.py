@@ -1,6 +1,5 @@
 import hashlib
 import re
-import threading
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -8,12 +7,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from orbit.errors import OrbitError
+from orbit.testing import race
 from workspaces.models import ActivityEvent, Invitation, Membership
 from workspaces.services.invitations import invite
 from workspaces.tests.conftest import error_code
@@ -189,24 +187,11 @@ def test_two_invites_racing_for_the_last_seat_give_one_invitation():
     second count after the first commits, so exactly one gets the seat."""
     workspace = WorkspaceFactory()
     owner_membership = Membership.objects.get(workspace=workspace, user=workspace.owner)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def invite_one(email):
-        try:
-            barrier.wait()
-            invite(workspace=workspace, inviter_membership=owner_membership, email=email, role=Role.EDITOR)
-            outcomes.append("ok")
-        except OrbitError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
+        return lambda: invite(workspace=workspace, inviter_membership=owner_membership, email=email, role=Role.EDITOR)
 
-    threads = [threading.Thread(target=invite_one, args=(f"racer{n}@example.com",)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(*(invite_one(f"racer{n}@example.com") for n in range(2)))
     assert sorted(outcomes) == ["ok", "plan_limit_exceeded"]
     assert Invitation.objects.filter(workspace=workspace).count() == 1
 
@@ -216,26 +201,13 @@ def test_one_invitation_accepted_twice_at_once_makes_one_membership():
     workspace = WorkspaceFactory(plan="pro")
     user = UserFactory(email="twice@example.com")
     invitation = InvitationFactory(workspace=workspace, email=user.email)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def accept_once():
         from workspaces.services.invitations import accept_invitation
 
-        try:
-            barrier.wait()
-            accept_invitation(token=invitation.token, user=user)
-            outcomes.append("ok")
-        except OrbitError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
+        accept_invitation(token=invitation.token, user=user)
 
-    threads = [threading.Thread(target=accept_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(accept_once, accept_once)
     assert sorted(outcomes) == ["invitation_used", "ok"]
     assert Membership.objects.filter(workspace=workspace, user=user).count() == 1
 

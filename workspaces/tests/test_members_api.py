@@ -1,9 +1,6 @@
-import threading
-
 import pytest
-from django.db import connection
 
-from orbit.errors import OrbitError
+from orbit.testing import race
 from workspaces.models import ActivityEvent, Membership, Workspace
 from workspaces.services import members as member_services
 from workspaces.tests.conftest import error_code
@@ -187,27 +184,11 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner():
     workspace = WorkspaceFactory()
     first = Membership.objects.get(workspace=workspace, user=workspace.owner)
     second = MembershipFactory(workspace=workspace, role=Role.OWNER)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def demote(target, actor):
-        try:
-            barrier.wait()
-            member_services.change_role(membership=target, role=Role.ADMIN, actor_membership=actor)
-            outcomes.append("ok")
-        except OrbitError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
+        return lambda: member_services.change_role(membership=target, role=Role.ADMIN, actor_membership=actor)
 
-    threads = [
-        threading.Thread(target=demote, args=(first, second)),
-        threading.Thread(target=demote, args=(second, first)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(demote(first, second), demote(second, first))
     assert sorted(outcomes) == ["last_owner", "ok"]
     assert Membership.objects.filter(workspace=workspace, role=Role.OWNER).count() == 1
     assert Workspace.objects.filter(pk=workspace.pk).exists()

@@ -1,10 +1,8 @@
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 
 from accounts.tests.factories import UserFactory
+from orbit.testing import race
 from workspaces.models import Invitation, Membership, Onboarding, Workspace
 from workspaces.services.onboarding import create_onboarding_workspace
 from workspaces.tests.conftest import error_code
@@ -41,20 +39,11 @@ def test_step_one_twice_makes_one_workspace(auth_client):
 @pytest.mark.django_db(transaction=True)
 def test_step_one_racing_with_itself_makes_one_workspace():
     user = UserFactory()
-    barrier = threading.Barrier(2)
 
     def create():
-        try:
-            barrier.wait()
-            create_onboarding_workspace(user=user, name="Double Click")
-        finally:
-            connection.close()
+        create_onboarding_workspace(user=user, name="Double Click")
 
-    threads = [threading.Thread(target=create) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(create, create)
     assert Workspace.objects.filter(owner=user).count() == 1
     assert Onboarding.objects.filter(user=user).count() == 1
 
