@@ -141,7 +141,7 @@ def enforce_limit(*, workspace, limit: str, adding: int = 1) -> None:
         raise RuntimeError("enforce_limit must run inside transaction.atomic with the write it guards")
     from workspaces.models import Workspace
 
-    Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True).get()
+    Workspace.objects.lock(workspace.pk)
     plan = plan_for(workspace)
     maximum = plan.get(limit)
     if maximum is None:

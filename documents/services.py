@@ -100,7 +100,7 @@ def _enforce_storage_with_pending(*, workspace, size: int) -> None:
     from workspaces.models import Workspace
 
     # Lock the workspace row before counting, as enforce_limit does, so racing asks count one after the other.
-    Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True).get()
+    Workspace.objects.lock(workspace.pk)
     since = timezone.now() - timedelta(hours=settings.DOCUMENT_PENDING_TTL_HOURS)
     reserved = (
         Document.objects.filter(workspace=workspace, status=Document.Status.PENDING, created_at__gte=since).aggregate(

@@ -14,6 +14,11 @@ class WorkspaceQuerySet(models.QuerySet):
         """Workspaces `user` is a member of (never soft-deleted ones)."""
         return self.alive().filter(memberships__user=user)
 
+    def lock(self, pk) -> None:
+        """Hold the workspace row's lock until the transaction ends. Writes that count against the plan or change
+        the members take it first, so racing requests of one workspace count one after the other."""
+        self.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+
 
 class Workspace(TimestampedModel):
     """A tenant: everything a team owns hangs off one workspace."""

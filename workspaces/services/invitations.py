@@ -83,7 +83,7 @@ def invite(*, workspace: Workspace, inviter_membership: Membership, email: str, 
     if role == Role.OWNER and inviter_membership.role < Role.OWNER:
         raise PermissionDenied("Only an owner can invite another owner.")
     # Locks the workspace row first: every invite and accept of this workspace runs one at a time from here.
-    Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True).get()
+    Workspace.objects.lock(workspace.pk)
     if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
         raise AlreadyMember(f"{email} is already a member of this workspace.")
     now = timezone.now()
@@ -118,7 +118,7 @@ def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
     An expired invitation holds no seat, so resending it (pending again) needs a free one under the member limit.
     """
     # Lock order as in `invite` and `accept_invitation`: the workspace row first, then the invitation row.
-    Workspace.objects.select_for_update().filter(pk=invitation.workspace_id).values_list("pk", flat=True).get()
+    Workspace.objects.lock(invitation.workspace_id)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("workspace", "invited_by")
@@ -177,7 +177,7 @@ def accept_invitation(*, token: str, user) -> Membership:
     """Join the workspace as the signed-in `user`, whose verified address must be the invited one. Works once."""
     # Lock order as in `invite`: the workspace row first, then the invitation row (no deadlock between them).
     workspace = get_invitation_by_token(token).workspace
-    Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True).get()
+    Workspace.objects.lock(workspace.pk)
     invitation = get_invitation_by_token(token, for_update=True)
     if invitation.accepted_at:
         raise InvitationUsed()

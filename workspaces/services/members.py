@@ -14,10 +14,6 @@ from workspaces.models import Membership, Workspace
 Role = Membership.Role
 
 
-def _lock(workspace: Workspace) -> None:
-    Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True).get()
-
-
 def _refresh(membership: Membership) -> Membership:
     current = Membership.objects.select_related("user").filter(pk=membership.pk).first()
     if current is None:
@@ -57,7 +53,7 @@ def _hand_over_billing_owner(membership: Membership) -> None:
 @transaction.atomic
 def change_role(*, membership: Membership, role: int, actor_membership: Membership) -> Membership:
     """Admins manage editors, viewers and other admins; only an owner grants or revokes the owner role."""
-    _lock(membership.workspace)
+    Workspace.objects.lock(membership.workspace.pk)
     membership = _refresh(membership)
     previous = membership.role
     if previous == role:
@@ -81,7 +77,7 @@ def change_role(*, membership: Membership, role: int, actor_membership: Membersh
 
 @transaction.atomic
 def remove_member(*, membership: Membership, actor_membership: Membership) -> None:
-    _lock(membership.workspace)
+    Workspace.objects.lock(membership.workspace.pk)
     membership = _refresh(membership)
     if membership.role == Role.OWNER and actor_membership.role < Role.OWNER:
         raise PermissionDenied("Only an owner can remove an owner.")
@@ -100,7 +96,7 @@ def remove_member(*, membership: Membership, actor_membership: Membership) -> No
 
 @transaction.atomic
 def leave_workspace(*, membership: Membership) -> None:
-    _lock(membership.workspace)
+    Workspace.objects.lock(membership.workspace.pk)
     membership = _refresh(membership)
     _ensure_not_last_owner(membership)
     if membership.role == Role.OWNER:
@@ -112,7 +108,7 @@ def leave_workspace(*, membership: Membership) -> None:
 @transaction.atomic
 def transfer_ownership(*, workspace: Workspace, actor_membership: Membership, to_user_id) -> Membership:
     """The chosen member becomes owner (and the workspace's billing owner); the caller steps down to admin."""
-    _lock(workspace)
+    Workspace.objects.lock(workspace.pk)
     actor_membership = _refresh(actor_membership)
     if actor_membership.role < Role.OWNER:
         raise PermissionDenied("Only an owner can transfer ownership.")
