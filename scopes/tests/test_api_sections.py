@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, connections
 
 from scopes.models import ScopeSection
-from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
+from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
 from workspaces.models import ActivityEvent
 
 
@@ -36,6 +36,26 @@ class TestSections:
             # auth user, membership, the scope, the sections with comment counts
             with django_assert_num_queries(4):
                 assert len(viewer.get(sections_url(scope)).json()) == count
+
+    def test_every_section_response_has_its_comment_count(self, member, workspace):
+        """The schema requires comment_count: create, retrieve and update answer it too, not only the list."""
+        editor = member("editor")
+        scope = ScopeFactory(workspace=workspace)
+        created = editor.post(sections_url(scope), {"title": "Budget"})
+        assert created.status_code == 201, created.json()
+        assert created.json()["comment_count"] == 0
+        section = ScopeSection.objects.get(pk=created.json()["id"])
+        CommentFactory(scope=scope, section=section)
+        assert editor.get(sections_url(scope, section.pk)).json()["comment_count"] == 1
+        patched = editor.patch(sections_url(scope, section.pk), {"content": "More"})
+        assert patched.status_code == 200, patched.json()
+        assert patched.json()["comment_count"] == 1
+        put = editor.put(sections_url(scope, section.pk), {"title": "Budget", "content": "All"})
+        assert put.json()["comment_count"] == 1
+        other = ScopeSectionFactory(scope=scope)
+        reordered = editor.post(sections_url(scope, "reorder"), {"order": [str(other.pk), str(section.pk)]})
+        assert reordered.status_code == 200, reordered.json()
+        assert [row["comment_count"] for row in reordered.json()] == [0, 1]
 
     def test_add_appends_at_the_end(self, member, workspace):
         editor = member("editor")

@@ -24,7 +24,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
 
     def get_queryset(self):
         sections = super().get_queryset()
-        if self.action == "list":
+        if self.action in ("list", "retrieve"):
             return selectors.sections_queryset().filter(pk__in=sections.values("pk"))
         return sections
 
@@ -38,6 +38,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         incoming = SectionInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         section = add_section(scope=scope, actor=request.user, **incoming.validated_data)
+        section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED), section)
 
     def retrieve(self, request, workspace_id, scope_pk, pk):
@@ -62,6 +63,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         section = update_section(
             section=section, actor=request.user, values=values, expected_version=expected_version(request)
         )
+        section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(SectionSerializer(section).data), section)
 
     @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
@@ -79,5 +81,6 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         scope = self.scope
         incoming = ReorderSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        sections = reorder_sections(scope=scope, actor=request.user, order=incoming.validated_data["order"])
+        reorder_sections(scope=scope, actor=request.user, order=incoming.validated_data["order"])
+        sections = selectors.sections_queryset().filter(scope=scope)  # the new order, with comment counts
         return Response(SectionSerializer(sections, many=True).data)
