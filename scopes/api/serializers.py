@@ -69,8 +69,8 @@ class ReorderSerializer(serializers.Serializer):
 
 # --- Scopes ----------------------------------------------------------------------------------------
 class ScopeSerializer(serializers.ModelSerializer):
-    project = ProjectSerializer(read_only=True)
-    created_by = UserSummarySerializer(read_only=True)
+    project = ProjectSerializer(read_only=True, allow_null=True)
+    created_by = UserSummarySerializer(read_only=True, allow_null=True)
     is_favourite = serializers.BooleanField(read_only=True)
     section_count = serializers.IntegerField(read_only=True)
     open_comment_count = serializers.IntegerField(read_only=True)
@@ -137,8 +137,8 @@ class DuplicateSerializer(serializers.Serializer):
 
 # --- Comments --------------------------------------------------------------------------------------
 class ReplySerializer(serializers.ModelSerializer):
-    author = UserSummarySerializer(read_only=True)
-    resolved_by = UserSummarySerializer(read_only=True)
+    author = UserSummarySerializer(read_only=True, allow_null=True)
+    resolved_by = UserSummarySerializer(read_only=True, allow_null=True)
     is_deleted = serializers.SerializerMethodField()
 
     class Meta:

@@ -415,3 +415,26 @@ def test_an_empty_patch_changes_nothing(member, workspace):
     assert response.status_code == 200
     assert response["ETag"] == '"1"'
     assert not ActivityEvent.objects.exists()
+
+
+@pytest.fixture(scope="module")
+def openapi_components():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [("Scope", "project"), ("Scope", "created_by"), ("Reply", "author"), ("Reply", "resolved_by")],
+)
+def test_nullable_relations_are_nullable_in_the_schema(openapi_components, component, field):
+    """A scope without a project, a comment whose author left: the API answers null, the schema must allow it."""
+    assert openapi_components[component]["properties"][field].get("nullable") is True
+
+
+@pytest.mark.django_db
+def test_a_scope_without_project_or_creator_answers_null(member, workspace):
+    scope = ScopeFactory(workspace=workspace, project=None, created_by=None)
+    body = member("viewer").get(f"/api/workspaces/{workspace.pk}/scopes/{scope.pk}/").json()
+    assert (body["project"], body["created_by"]) == (None, None)
