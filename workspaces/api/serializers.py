@@ -26,6 +26,8 @@ class RoleField(serializers.ChoiceField):
 class WorkspaceSerializer(serializers.ModelSerializer):
     my_role = RoleField(read_only=True, help_text="The caller's role in this workspace.")
     owner = UserSummarySerializer(read_only=True)
+    # A plain string: "" when no logo is set, which the model URLField's `uri` format would refuse.
+    logo_url = serializers.CharField(read_only=True, help_text="The logo's URL, or empty when none is set.")
 
     class Meta:
         model = Workspace
@@ -65,7 +67,7 @@ class WorkspaceUpdateSerializer(WorkspaceCreateSerializer):
 
 class MembershipSerializer(serializers.ModelSerializer):
     user = UserSummarySerializer(read_only=True)
-    invited_by = UserSummarySerializer(read_only=True)
+    invited_by = UserSummarySerializer(read_only=True, allow_null=True)
     role = RoleField(read_only=True)
 
     class Meta:
@@ -84,7 +86,7 @@ class TransferOwnershipSerializer(serializers.Serializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     role = RoleField(read_only=True)
-    invited_by = UserSummarySerializer(read_only=True)
+    invited_by = UserSummarySerializer(read_only=True, allow_null=True)
     status = serializers.SerializerMethodField()
 
     class Meta:

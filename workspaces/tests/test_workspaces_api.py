@@ -183,3 +183,27 @@ def test_log_lines_of_a_scoped_request_carry_the_workspace_id(member, workspace)
     finished = [json.loads(line) for line in stream.getvalue().splitlines() if "request_finished" in line]
     assert finished[-1]["workspace_id"] == str(workspace.pk)
     assert finished[-1]["user_id"] == str(client.user.pk)
+
+
+@pytest.fixture(scope="module")
+def openapi_components():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+
+@pytest.mark.parametrize(("component", "field"), [("Membership", "invited_by"), ("Invitation", "invited_by")])
+def test_nullable_relations_are_nullable_in_the_schema(openapi_components, component, field):
+    """The owner's membership has no inviter: the API answers null, the schema must allow it."""
+    assert openapi_components[component]["properties"][field].get("nullable") is True
+
+
+def test_logo_url_may_be_empty_in_the_schema(openapi_components):
+    """A workspace without a logo answers logo_url "", which a `uri` format refuses."""
+    assert "format" not in openapi_components["Workspace"]["properties"]["logo_url"]
+
+
+@pytest.mark.django_db
+def test_a_workspace_without_logo_answers_an_empty_logo_url(member, workspace):
+    body = member("owner").get(f"/api/workspaces/{workspace.pk}/").json()
+    assert body["logo_url"] == ""
