@@ -88,6 +88,15 @@ def test_unknown_api_path_is_a_404_envelope(api_client, db):
     assert_envelope(api_client.get("/api/does-not-exist"), 404, "not_found")
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unknown_api_path_is_a_404_for_writes_too(method, db):
+    """Not a 403 csrf_failed: a bearer client with a wrong path learns the path is wrong (found by schemathesis)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    assert_envelope(getattr(client, method)("/api/workspaces/x/projects/null/"), 404, "not_found")
+
+
 def test_unauthenticated_request_is_a_401_envelope(api_client, db):
     response = api_client.get("/api/me")
     assert_envelope(response, 401, "not_authenticated")
