@@ -25,6 +25,12 @@ class SourceSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     quote = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
+    def validate(self, attrs):
+        # A PATCH makes nested fields optional too; a source still always names its document.
+        if "document_id" not in attrs:
+            raise serializers.ValidationError({"document_id": [serializers.Field.default_error_messages["required"]]})
+        return attrs
+
 
 class SectionSerializer(serializers.ModelSerializer):
     comment_count = serializers.IntegerField(read_only=True, required=False)

@@ -128,6 +128,14 @@ class TestSections:
         assert response.status_code == 200
         assert response.json()["version"] == 8
 
+    def test_patch_with_a_source_without_document_is_400(self, member, workspace):
+        """PATCH makes fields optional, not a source's document_id (was a KeyError 500; found by schemathesis)."""
+        section = ScopeSectionFactory(workspace=workspace)
+        response = member("editor").patch(sections_url(section.scope, section.pk), {"sources": [{"page": 1}]})
+        assert response.status_code == 400, response.json()
+        errors = response.json()["error"]["details"]["sources"]  # DRF keys a partial list's errors by index
+        assert errors == {"0": {"document_id": ["This field is required."]}}
+
     def test_malformed_if_match_is_412(self, member, workspace):
         section = ScopeSectionFactory(workspace=workspace)
         response = member("editor").patch(sections_url(section.scope, section.pk), {"title": "x"}, HTTP_IF_MATCH="abc")
