@@ -1,5 +1,5 @@
-"""Test helpers shared by the apps' test suites: ports and database access for tests that run real processes,
-or hold locks from a connection outside Django's."""
+"""Test helpers shared by the apps' test suites: free ports, child processes (gunicorn, qcluster) on the test
+database, a connection outside Django's to hold locks, and racing calls in threads."""
 
 import os
 import socket
