@@ -16,8 +16,10 @@ class WorkspaceQuerySet(models.QuerySet):
 
     def lock(self, pk) -> None:
         """Hold the workspace row's lock until the transaction ends. Writes that count against the plan or change
-        the members take it first, so racing requests of one workspace count one after the other."""
-        self.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+        the members take it first, so racing requests of one workspace count one after the other.
+        FOR NO KEY UPDATE: lockers still queue behind each other, but the KEY SHARE that any insert referencing the
+        workspace takes (an activity event, ...) is not blocked, which deadlocked a request holding a project row."""
+        self.select_for_update(no_key=True).filter(pk=pk).values_list("pk", flat=True).get()
 
 
 class Workspace(TimestampedModel):

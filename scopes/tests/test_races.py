@@ -148,3 +148,27 @@ def test_duplicating_a_scope_whose_project_is_being_deleted_makes_a_copy_without
     assert results[0].status_code == 201, results[0].content
     assert results[0].json()["project"] is None
     assert not Scope.objects.exclude(project=None).exists()
+
+
+def test_creating_a_scope_in_a_project_being_archived_does_not_deadlock(member, workspace):
+    """create_scope locks the workspace, then the project; archiving the project updates its row, then records
+    activity, whose foreign key takes KEY SHARE on the workspace row. A FOR UPDATE workspace lock conflicts with
+    that and deadlocked the two (a 500, found by schemathesis); the plan lock must leave key-share alone."""
+    from scopes.tests.factories import ProjectFactory
+
+    editor = member("editor")
+    project = ProjectFactory(workspace=workspace)
+    url = f"/api/workspaces/{workspace.pk}/scopes/"
+    with raw_connection() as archiver:
+        archiver.execute("SET lock_timeout = '10s'")
+        # What set_project_status does first: update the project row.
+        archiver.execute("UPDATE scopes_project SET name = name WHERE id = %s", [project.pk])
+        threads, results = _run_in_threads([lambda: editor.post(url, {"title": "In", "project_id": str(project.pk)})])
+        time.sleep(1.0)  # the request now holds the workspace lock and waits for the project
+        assert results == []
+        # Then activity.record: the foreign key check of its insert.
+        archiver.execute("SELECT 1 FROM workspaces_workspace WHERE id = %s FOR KEY SHARE", [workspace.pk])
+        archiver.commit()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [response.status_code for response in results] == [201]
