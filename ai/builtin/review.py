@@ -1,0 +1,143 @@
+"""Built-in `analyze` and `suggest`: rules a reviewer applies to a scope, no model involved.
+
+Requirement statements ("shall", "must", "is required to", items of numbered requirement lists) are read
+from the source pages with their page and a verbatim quote, and matched to the scope's sections by text
+similarity (rapidfuzz).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from ai.builtin import rules
+
+COVERED = 80
+PARTIAL = 60
+QUOTE_CHARS = 300
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cut(text: str, n: int = QUOTE_CHARS) -> str:
+    if len(text) <= n:
+        return text
+    cut = text[:n]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def sentences(text: str) -> list[str]:
+    """Whitespace-normalised sentences and list items of a page (each a substring of the normalised text)."""
+    flat = _norm(re.sub(r"(?m)^\s*(?:[-*+●•▪]|\d{1,3}[.)])\s+", "\n", text).replace("\n", " \u2029 "))
+    parts = re.split(r"(?<=[.!?;])\s+(?=[A-Z(\"“])|\s*\u2029\s*", flat)
+    out = []
+    for p in parts:
+        p = p.replace("\u2029", " ").strip(" |#*")
+        p = " ".join(p.split())
+        if len(p) >= 12:
+            out.append(p)
+    return out
+
+
+def _quote_on_page(sentence: str, page_text: str) -> str:
+    """A verbatim (after whitespace normalisation) quote of `sentence` from the page: the longest prefix
+    of the sentence's words found in the normalised page text."""
+    flat = _norm(page_text)
+    quote = _cut(sentence)
+    while quote and quote not in flat:
+        words = quote.split()
+        if len(words) <= 3:
+            return ""
+        quote = " ".join(words[:-1])
+    return quote
+
+
+def find_requirements(pages) -> list[dict]:
+    found: list[dict] = []
+    seen: set[str] = set()
+    for page in pages:
+        for sentence in sentences(page.text):
+            if not rules.REQUIREMENT.search(sentence) or len(sentence.split()) < 5:
+                continue
+            key = sentence.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            quote = _quote_on_page(sentence, page.text)
+            if not quote:
+                continue
+            found.append(
+                {"text": _cut(sentence, 500), "document_id": page.document_id, "page": page.page, "quote": quote}
+            )
+    return found
+
+
+def _section_chunks(sections: list[dict]) -> list[tuple[object, str]]:
+    chunks = []
+    for s in sections:
+        sid = s.get("id")
+        text = f"{s.get('title', '')}. {s.get('content', '')}"
+        for sentence in sentences(text) or [text]:
+            chunks.append((sid, sentence))
+    return chunks
+
+
+def coverage(requirements: list[dict], sections: list[dict]) -> dict:
+    chunks = _section_chunks(sections)
+    out = []
+    covered = 0.0
+    for req in requirements:
+        scores: dict[object, float] = {}
+        for sid, chunk in chunks:
+            score = fuzz.token_set_ratio(req["text"], chunk, processor=str.lower)
+            if len(chunk.split()) < 4:
+                score = min(score, fuzz.ratio(req["text"], chunk, processor=str.lower))
+            scores[sid] = max(scores.get(sid, 0), score)
+        best = max(scores.values(), default=0)
+        if best >= COVERED:
+            status = "covered"
+            covered += 1
+        elif best >= PARTIAL:
+            status = "partial"
+            covered += 0.5
+        else:
+            status = "uncovered"
+        by = [sid for sid, sc in sorted(scores.items(), key=lambda kv: -kv[1]) if sc >= PARTIAL and sid is not None]
+        out.append({**req, "covered_by": by[:3], "status": status})
+    ratio = round(covered / len(out), 3) if out else 1.0
+    return {"requirements": out, "covered_ratio": ratio}
+
+
+def analyze(scope: dict, sections: list[dict], pages) -> dict:
+    risks: list[dict] = []
+    gaps: list[dict] = []
+    present = {s.get("section_type") for s in sections}
+    for section_type, severity, detail in rules.STANDARD_SECTIONS:
+        if section_type not in present and not (section_type == "timeline" and "milestones" in present):
+            gaps.append(
+                {
+                    "severity": severity,
+                    "section_id": None,
+                    "title": f"No {rules.LABELS[section_type]} section",
+                    "detail": detail,
+                }
+            )
+    for s in sections:
+        risks.extend(rules.section_risks(s))
+        gaps.extend(rules.section_gaps(s))
+    risks.extend(rules.sum_risks(sections))
+    risks.extend(rules.date_risks(sections))
+    requirements = find_requirements(pages)
+    return {
+        "risks": risks,
+        "gaps": gaps,
+        "coverage": coverage(requirements, sections),
+        "questions": rules.questions(pages),
+    }
+
+
+def suggest(section: dict, scope: dict) -> list[dict]:
+    return rules.suggestions(section, scope)

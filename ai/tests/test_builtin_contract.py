@@ -1,0 +1,85 @@
+"""The built-in engine's contract: shapes, section types, verbatim quotes, determinism."""
+
+import pytest
+
+from ai import builtin
+from ai.inputs import SourcePage
+from scopes.models import ScopeSection
+
+SOW = """STATEMENT OF WORK
+
+1. Background
+The Agency runs a grants portal built in 2009. It is slow and hard to maintain.
+
+2. Objectives
+The goal is to replace the portal with a modern service that applicants can use on a phone.
+
+3. Scope of Work
+3.1 Tasks
+The Contractor shall migrate all 40,000 records. The Contractor must provide weekly status reports.
+
+3.2 Out of Scope
+Hosting and licences are not included.
+
+4. Deliverables
+- Migration plan
+- Working service
+
+5. Period of Performance
+The period of performance is twelve months from award, starting March 1, 2026.
+
+6. Budget
+The ceiling price is $250,000.
+
+7. Instructions to Offerors
+Quotes are due by email.
+"""
+
+
+def pages(text, doc="doc-1"):
+    return [SourcePage(document_id=doc, filename="sow.txt", page=1, text=text)]
+
+
+def test_extract_shape_types_and_quotes():
+    result = builtin.extract(pages(SOW))
+    assert set(result) == {"title", "summary", "sections"}
+    valid = set(ScopeSection.SectionType.values)
+    by_title = {s["title"]: s for s in result["sections"]}
+    for s in result["sections"]:
+        assert s["section_type"] in valid
+        assert 0 <= s["confidence"] <= 1
+        for src in s["sources"]:
+            assert " ".join(src["quote"].split()) in " ".join(SOW.split())
+            assert src["document_id"] == "doc-1" and src["page"] == 1
+    assert by_title["1. Background"]["section_type"] == "overview"
+    assert by_title["2. Objectives"]["section_type"] == "objectives"
+    assert by_title["3.2 Out of Scope"]["section_type"] == "exclusions"
+    assert by_title["4. Deliverables"]["section_type"] == "deliverables"
+    assert by_title["5. Period of Performance"]["section_type"] == "timeline"
+    assert by_title["6. Budget"]["section_type"] == "budget"
+    assert "7. Instructions to Offerors" not in by_title  # proposal logistics are not scope
+    assert "40,000 records" in by_title["3.1 Tasks"]["content"]
+
+
+def test_extract_is_deterministic():
+    assert builtin.extract(pages(SOW)) == builtin.extract(pages(SOW))
+
+
+def test_suggest_gives_three_to_five():
+    section = {"section_type": "deliverables", "title": "Deliverables", "content": "Reports as needed, etc. TBD"}
+    out = builtin.suggest(section, {"title": "X"})
+    assert 3 <= len(out) <= 5
+    assert {o["kind"] for o in out} <= {"rewrite", "add", "remove"}
+
+
+@pytest.mark.parametrize("missing", ["acceptance", "budget"])
+def test_analyze_reports_missing_sections_and_requirements(missing):
+    result = builtin.extract(pages(SOW))
+    sections = [dict(s, id=n) for n, s in enumerate(result["sections"]) if s["section_type"] != missing]
+    analysis = builtin.analyze({"title": "X"}, sections, pages(SOW))
+    assert any(g["section_id"] is None and missing.split("_")[0] in g["title"].lower() for g in analysis["gaps"]) or (
+        missing == "acceptance" and any("acceptance" in g["title"].lower() for g in analysis["gaps"])
+    )
+    reqs = analysis["coverage"]["requirements"]
+    assert any("migrate all 40,000 records" in r["quote"] for r in reqs)
+    assert 0 <= analysis["coverage"]["covered_ratio"] <= 1
