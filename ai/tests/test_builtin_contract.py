@@ -50,7 +50,8 @@ def test_extract_shape_types_and_quotes():
         assert 0 <= s["confidence"] <= 1
         for src in s["sources"]:
             assert " ".join(src["quote"].split()) in " ".join(SOW.split())
-            assert src["document_id"] == "doc-1" and src["page"] == 1
+            assert src["document_id"] == "doc-1"
+            assert src["page"] == 1
     assert by_title["1. Background"]["section_type"] == "overview"
     assert by_title["2. Objectives"]["section_type"] == "objectives"
     assert by_title["3.2 Out of Scope"]["section_type"] == "exclusions"
