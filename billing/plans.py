@@ -1,17 +1,30 @@
 """Plans and their limits, in one place (SPEC §5).
 
 The defaults below can be changed without code: `ORBIT_PLANS` (JSON) is merged over them, plan by plan.
-`None` means unlimited. Apps register how their usage is counted with `register_usage`; `enforce_limit`
-is the one call that refuses with HTTP 402 `plan_limit_exceeded`.
+`None` means unlimited. `enforce_limit` is the one call that refuses with HTTP 402 `plan_limit_exceeded`.
+
+How usage is counted is declared here too, in `USAGE_COUNTERS`: one line per countable limit, naming the
+function `counter(workspace, since) -> int` by its dotted path (it lives in the owning app, usually its
+`selectors.py`; `since` is the month start, ignored by limits that are not monthly). To count a new limit,
+write the function in your app and add its line, e.g.
+
+    "exports_per_month": "exports.selectors.exports_since",
+
+and remove the limit from `NOT_COUNTED_YET`. A system check (`billing/checks.py`, run at start-up and by
+`manage.py check`) fails when a countable limit of any plan, ORBIT_PLANS included, has no counter or a counter
+path does not import; nothing is registered from `AppConfig.ready()`.
 """
 
 from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from orbit.errors import PlanLimitExceeded
 
@@ -53,9 +66,20 @@ DEFAULT_PLANS = {
 DEFAULT_PLAN = "free"
 LIMITS = tuple(key for key in DEFAULT_PLANS[DEFAULT_PLAN] if key != "name")
 FEATURE_LIMITS = ("custom_branding",)  # true/false; every other limit is a count (null = unlimited)
+PER_REQUEST_LIMITS = ("max_file_bytes",)  # compared with one request's size, never counted over time
 
-# limit name -> function(workspace, since) -> current usage
-_usage_counters: dict[str, Callable] = {}
+# Countable limit -> dotted path of `counter(workspace, since) -> int`. One line per limit; see the docstring.
+USAGE_COUNTERS = {
+    "members": "workspaces.selectors.count_seats",  # members plus live pending invitations share the seats
+    "scopes_per_month": "scopes.selectors.scopes_created_since",
+    "storage_bytes": "documents.selectors.storage_bytes_used",
+}
+# Countable limits whose app does not count them yet: the start-up check warns, enforce_limit refuses to run.
+NOT_COUNTED_YET = ("ai_calls_per_month", "exports_per_month")
+
+
+def countable(limit: str) -> bool:
+    return limit not in FEATURE_LIMITS and limit not in PER_REQUEST_LIMITS
 
 
 def override_problems(overrides) -> list[str]:
@@ -110,22 +134,23 @@ def month_start(now: datetime | None = None) -> datetime:
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def register_usage(limit: str, counter: Callable) -> None:
-    """`counter(workspace, since)` returns the workspace's usage of `limit` (since the month start where it applies)."""
-    _usage_counters[limit] = counter
+@cache
+def usage_counter(limit: str) -> Callable:
+    """The counter declared for `limit` in USAGE_COUNTERS (the start-up check has imported every one)."""
+    if limit not in USAGE_COUNTERS:
+        raise ImproperlyConfigured(f"No usage counter for {limit!r}: add it to billing.plans.USAGE_COUNTERS")
+    return import_string(USAGE_COUNTERS[limit])
 
 
 def usage(workspace, limit: str) -> int:
-    if limit not in _usage_counters:
-        raise KeyError(f"No usage counter registered for {limit!r}")
-    return _usage_counters[limit](workspace, month_start())
+    return usage_counter(limit)(workspace, month_start())
 
 
 def usage_summary(workspace) -> dict:
     """Every limit of the workspace's plan with its usage (None where no app counts it, e.g. max_file_bytes)."""
     plan = plan_for(workspace)
     return {
-        limit: {"limit": value, "usage": usage(workspace, limit) if limit in _usage_counters else None}
+        limit: {"limit": value, "usage": usage(workspace, limit) if limit in USAGE_COUNTERS else None}
         for limit, value in sorted(plan.items())
         if limit not in ("code", "name")
     }
@@ -139,6 +164,9 @@ def enforce_limit(*, workspace, limit: str, adding: int = 1) -> None:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("enforce_limit must run inside transaction.atomic with the write it guards")
+    if limit not in LIMITS or not countable(limit):
+        # A misspelt name would otherwise read as "unlimited" (plan.get -> None) and enforce nothing.
+        raise ValueError(f"{limit!r} is not a countable plan limit (countable: {', '.join(filter(countable, LIMITS))})")
     from workspaces.models import Workspace
 
     Workspace.objects.lock(workspace.pk)

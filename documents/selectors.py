@@ -1,6 +1,6 @@
 """Reads on documents. List querysets stay light: no text columns, one query whatever the number of rows."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from documents.models import Document, DocumentPage
 
@@ -32,4 +32,11 @@ def completed_pages(*, workspace, document_ids) -> QuerySet:
         .select_related("document")
         .defer("document__extracted_text")
         .order_by("document__created_at", "document_id", "number")
+    )
+
+
+def storage_bytes_used(workspace, since) -> int:
+    """Bytes of every document whose file is stored (confirmed and not rejected); `since` does not apply."""
+    return (
+        Document.objects.filter(workspace=workspace).with_stored_blob().aggregate(total=Sum("size_bytes"))["total"] or 0
     )

@@ -67,3 +67,11 @@ def with_replies(queryset: QuerySet, *, roots_only: bool) -> QuerySet:
     return queryset.select_related("author", "resolved_by", "scope__workspace").prefetch_related(
         Prefetch("replies", queryset=replies)
     )
+
+
+def scopes_created_since(workspace, since) -> int:
+    """What the "scopes_per_month" limit counts.
+
+    Trashed scopes count too: deleting one does not give the month's allowance back.
+    """
+    return Scope.objects.filter(workspace=workspace, created_at__gte=since).count()

@@ -36,16 +36,28 @@ def test_enforce_limit_refuses_with_details(workspace):
     assert raised.value.details == {"limit": 2, "usage": 2, "plan": "free", "limit_name": "members"}
 
 
-def test_enforce_limit_allows_up_to_the_limit_and_unlimited(workspace):
+@pytest.mark.parametrize(
+    ("members_limit", "refused"),
+    [(3, False), (2, True), (None, False), (0, True)],
+    ids=["below", "at-limit", "unlimited", "zero"],
+)
+def test_enforce_limit_allows_below_the_limit_and_unlimited(settings, workspace, members_limit, refused):
+    MembershipFactory(workspace=workspace)  # the owner + one member: usage 2
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"members": members_limit}}
     with transaction.atomic():
-        plans.enforce_limit(workspace=workspace, limit="members")
-    workspace.plan = "team"
-    plans.register_usage("test_unlimited", lambda ws, since: 10**9)
-    try:
-        with transaction.atomic():
-            plans.enforce_limit(workspace=workspace, limit="scopes_per_month", adding=1000)
-    finally:
-        plans._usage_counters.pop("test_unlimited")
+        if refused:
+            with pytest.raises(PlanLimitExceeded) as raised:
+                plans.enforce_limit(workspace=workspace, limit="members")
+            assert raised.value.details["usage"] == 2
+        else:
+            plans.enforce_limit(workspace=workspace, limit="members")  # returns: nothing to refuse
+
+
+def test_enforce_limit_of_an_unknown_or_uncountable_limit_is_a_programming_error(workspace):
+    # Before, a misspelt limit read as "unlimited" (plan.get -> None) and enforced nothing.
+    for limit in ("scope_per_month", "max_file_bytes", "custom_branding"):
+        with transaction.atomic(), pytest.raises(ValueError, match="not a countable plan limit"):
+            plans.enforce_limit(workspace=workspace, limit=limit)
 
 
 @pytest.mark.django_db(transaction=True)
