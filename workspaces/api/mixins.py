@@ -3,6 +3,7 @@
 from functools import cached_property
 
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -15,7 +16,10 @@ from workspaces.selectors import get_membership_or_404
 class WorkspaceScopedMixin:
     """Resolves `workspace_id` from the URL, checks the caller's role, and limits every queryset to that workspace.
 
-    - `required_roles`: {action or lower-case HTTP method: Membership.Role}. Unlisted reads need VIEWER, writes EDITOR.
+    - `required_roles`: {key: Membership.Role}. On a ViewSet the keys are its action names (`create`,
+      `partial_update`, an `@action`'s name); on an APIView its lower-case HTTP methods (`patch`). Unlisted reads
+      need VIEWER, writes EDITOR. The keys and values are checked when the class is created, so a typo fails at
+      import instead of silently falling back to EDITOR.
     - `workspace_field`: the lookup from the model to its workspace (e.g. "scope__workspace" for sections).
     Subclasses narrow with `super().get_queryset()`; they never filter by workspace themselves.
     """
@@ -23,6 +27,13 @@ class WorkspaceScopedMixin:
     permission_classes = [IsAuthenticated, HasWorkspaceRole]
     required_roles: dict = {}
     workspace_field = "workspace"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "required_roles" in cls.__dict__:
+            problems = required_roles_problems(cls)
+            if problems:
+                raise ImproperlyConfigured(f"{cls.__module__}.{cls.__qualname__}.required_roles: {'; '.join(problems)}")
 
     @cached_property
     def membership(self) -> Membership:
@@ -35,10 +46,9 @@ class WorkspaceScopedMixin:
         return self.membership.workspace
 
     def required_role(self) -> int:
-        action = getattr(self, "action", None)
-        for key in (action, self.request.method.lower()):
-            if key in self.required_roles:
-                return self.required_roles[key]
+        key = self.action if isinstance(self, viewsets.ViewSetMixin) else self.request.method.lower()
+        if key in self.required_roles:
+            return self.required_roles[key]
         return Membership.Role.VIEWER if self.request.method in SAFE_METHODS else Membership.Role.EDITOR
 
     def get_queryset(self):
@@ -50,6 +60,32 @@ class WorkspaceScopedMixin:
         if getattr(self, "swagger_fake_view", False):
             return context
         return {**context, "workspace": self.workspace, "membership": self.membership}
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
+
+
+def role_keys(view_class) -> set[str]:
+    """The keys `required_roles` may use on `view_class`: its actions (ViewSet) or its HTTP methods (APIView)."""
+    if issubclass(view_class, viewsets.ViewSetMixin):
+        keys = {name for name in STANDARD_ACTIONS if callable(getattr(view_class, name, None))}
+        for extra in view_class.get_extra_actions():
+            keys.update(extra.mapping.values())
+        return keys
+    return {method for method in HTTP_METHODS if callable(getattr(view_class, method, None))}
+
+
+def required_roles_problems(view_class) -> list[str]:
+    problems = []
+    keys = role_keys(view_class)
+    kind = "action" if issubclass(view_class, viewsets.ViewSetMixin) else "HTTP method"
+    for key, role in view_class.required_roles.items():
+        if key not in keys:
+            problems.append(f"{key!r} is not an {kind} of this view (known: {', '.join(sorted(keys)) or 'none'})")
+        if not isinstance(role, Membership.Role):
+            problems.append(f"{key!r} must map to a Membership.Role, not {role!r}")
+    return problems
 
 
 class WorkspaceScopedViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
