@@ -124,7 +124,11 @@ def plans() -> dict:
 
 
 def plan_for(workspace) -> dict:
-    code = getattr(workspace, "plan", None) or DEFAULT_PLAN
+    """The limits in force: the plan the workspace's subscription pays for (`Workspace.plan`, written by billing
+    from the subscription's price), or Free once a past-due workspace's grace period has ended."""
+    from billing.state import effective_plan_code
+
+    code = effective_plan_code(workspace)
     catalogue = plans()
     return {"code": code, **catalogue.get(code, catalogue[DEFAULT_PLAN])}
 
@@ -176,7 +180,14 @@ def enforce_limit(*, workspace, limit: str, adding: int = 1) -> None:
         return
     current = usage(workspace, limit)
     if current + adding > maximum:
+        details = {"limit": maximum, "usage": current, "plan": plan["code"], "limit_name": limit}
+        # A downgrade never deletes anything: what exists stays, only new additions are refused.
+        details["applies_to"] = "new_actions_only"
+        subscribed = getattr(workspace, "plan", None) or DEFAULT_PLAN
+        if subscribed != plan["code"]:
+            details["subscribed_plan"] = subscribed  # paid for, but past due beyond the grace period
         raise PlanLimitExceeded(
-            f"The {plan['name']} plan allows {maximum} for {limit.replace('_', ' ')}; this workspace uses {current}.",
-            details={"limit": maximum, "usage": current, "plan": plan["code"], "limit_name": limit},
+            f"The {plan['name']} plan allows {maximum} for {limit.replace('_', ' ')}; this workspace uses {current}. "
+            "Nothing already in the workspace is removed; only new additions are refused.",
+            details=details,
         )

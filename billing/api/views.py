@@ -1,22 +1,18 @@
+from djstripe.models import Invoice
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import status
 from rest_framework.response import Response
 
+from billing import services
+from billing.api import serializers as s
+from billing.models import BillingState
 from billing.plans import month_start, plan_for, usage_summary
+from orbit.idempotency import idempotent
+from orbit.pagination import CursorPagination
 from workspaces.api.mixins import WorkspaceScopedAPIView
-from workspaces.models import Workspace
+from workspaces.models import Membership, Workspace
 
-
-class LimitUsageSerializer(serializers.Serializer):
-    limit = serializers.JSONField(help_text="The plan's limit: a number, null for unlimited, or a boolean feature.")
-    usage = serializers.IntegerField(allow_null=True, help_text="Current usage; null where nothing is counted.")
-
-
-class UsageSerializer(serializers.Serializer):
-    plan = serializers.CharField(help_text="Plan code, e.g. free, pro, team.")
-    plan_name = serializers.CharField()
-    period_start = serializers.DateTimeField(help_text="Start of the month the *_per_month limits count from.")
-    limits = serializers.DictField(child=LimitUsageSerializer(), help_text="Every limit of the plan with its usage.")
+MANAGERS = Membership.Role.ADMIN  # owners and admins manage billing (SPEC §3)
 
 
 class UsageView(WorkspaceScopedAPIView):
@@ -25,7 +21,7 @@ class UsageView(WorkspaceScopedAPIView):
     queryset = Workspace.objects.all()
     workspace_field = "pk"
 
-    @extend_schema(responses=UsageSerializer)
+    @extend_schema(responses=s.UsageSerializer)
     def get(self, request, workspace_id):
         plan = plan_for(self.workspace)
         data = {
@@ -34,4 +30,69 @@ class UsageView(WorkspaceScopedAPIView):
             "period_start": month_start(),
             "limits": usage_summary(self.workspace),
         }
-        return Response(UsageSerializer(data).data)
+        return Response(s.UsageSerializer(data).data)
+
+
+class BillingView(WorkspaceScopedAPIView):
+    queryset = Workspace.objects.all()
+    workspace_field = "pk"
+    required_roles = {"get": MANAGERS, "post": MANAGERS}
+
+
+class CheckoutView(BillingView):
+    """A Stripe Checkout Session for a paid plan; 409 `conflict` (pointing to the portal) if already subscribed."""
+
+    @extend_schema(request=s.CheckoutSerializer, responses={201: s.SessionUrlSerializer})
+    @idempotent
+    def post(self, request, workspace_id):
+        incoming = s.CheckoutSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        url = services.start_checkout(workspace=self.workspace, **incoming.validated_data)
+        return Response({"url": url}, status=status.HTTP_201_CREATED)
+
+
+class PortalView(BillingView):
+    """A Stripe Customer Portal session: change plan or cycle, update the card, cancel, see invoices."""
+
+    @extend_schema(request=None, responses={201: s.SessionUrlSerializer})
+    @idempotent
+    def post(self, request, workspace_id):
+        return Response({"url": services.open_portal(workspace=self.workspace)}, status=status.HTTP_201_CREATED)
+
+
+class SubscriptionView(BillingView):
+    """Plan, cycle, status, period end, cancellation, grace end and usage against every limit."""
+
+    @extend_schema(responses=s.SubscriptionSerializer)
+    def get(self, request, workspace_id):
+        workspace = self.workspace
+        state = BillingState.objects.filter(workspace=workspace).first() or BillingState(workspace=workspace)
+        plan = plan_for(workspace)
+        data = {
+            "plan": plan["code"],
+            "plan_name": plan["name"],
+            "subscribed_plan": workspace.plan,
+            "cycle": state.cycle or None,
+            "status": state.status,
+            "current_period_end": state.current_period_end,
+            "cancel_at_period_end": state.cancel_at_period_end,
+            "grace_ends_at": state.grace_ends_at,
+            "usage": usage_summary(workspace),
+        }
+        return Response(s.SubscriptionSerializer(data).data)
+
+
+class InvoicePagination(CursorPagination):
+    ordering = "-created"
+
+
+class InvoiceListView(BillingView):
+    """The workspace's invoices as dj-stripe mirrors them, newest first, in cursor pages."""
+
+    pagination_class = InvoicePagination
+
+    @extend_schema(responses=s.InvoiceSerializer(many=True))
+    def get(self, request, workspace_id):
+        invoices = Invoice.objects.filter(customer__subscriber=self.workspace).order_by("-created")
+        page = self.paginate_queryset(invoices)
+        return self.get_paginated_response(s.InvoiceSerializer(page, many=True).data)

@@ -33,7 +33,13 @@ def test_enforce_limit_refuses_with_details(workspace):
     with transaction.atomic(), pytest.raises(PlanLimitExceeded) as raised:
         plans.enforce_limit(workspace=workspace, limit="members")
     assert raised.value.http_status == 402
-    assert raised.value.details == {"limit": 2, "usage": 2, "plan": "free", "limit_name": "members"}
+    assert raised.value.details == {
+        "limit": 2,
+        "usage": 2,
+        "plan": "free",
+        "limit_name": "members",
+        "applies_to": "new_actions_only",
+    }
 
 
 @pytest.mark.parametrize(

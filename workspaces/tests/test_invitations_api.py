@@ -131,7 +131,13 @@ class TestMemberLimit:
         assert response.json()["error"] == {
             "code": "plan_limit_exceeded",
             "message": response.json()["error"]["message"],
-            "details": {"limit": 2, "usage": 2, "plan": "free", "limit_name": "members"},
+            "details": {
+                "limit": 2,
+                "usage": 2,
+                "plan": "free",
+                "limit_name": "members",
+                "applies_to": "new_actions_only",
+            },
         }
 
     def test_revoking_and_expiry_free_the_seat(self, member, workspace):

@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class BillingState(models.Model):
+    """A workspace's subscription as Orbit last derived it from Stripe (through dj-stripe's mirror).
+
+    Written only by `billing.state.apply_state`; `Workspace.plan` holds the plan the subscription pays for, and
+    `billing.plans.plan_for` reads both (a past-due workspace past its grace end gets Free limits).
+    """
+
+    class Status(models.TextChoices):
+        NONE = "none", "No subscription"
+        INCOMPLETE = "incomplete", "Incomplete (first payment pending)"
+        TRIALING = "trialing", "Trialing"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        UNPAID = "unpaid", "Unpaid"
+        CANCELED = "canceled", "Canceled"
+
+    workspace = models.OneToOneField(
+        "workspaces.Workspace", on_delete=models.CASCADE, primary_key=True, related_name="billing"
+    )
+    customer = models.ForeignKey(
+        "djstripe.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", to_field="id"
+    )
+    subscription = models.ForeignKey(
+        "djstripe.Subscription", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", to_field="id"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NONE, db_index=True)
+    cycle = models.CharField(max_length=16, blank=True, help_text="monthly or yearly; empty without a subscription.")
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    grace_ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Past due: paid limits hold until then, Free limits after."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "workspace billing state"
+
+    def __str__(self):
+        return f"{self.workspace_id}: {self.status}"
