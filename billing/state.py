@@ -168,7 +168,7 @@ def _iso(value: datetime | None) -> str | None:
 def effective_plan_code(workspace, now: datetime | None = None) -> str:
     """The plan whose limits apply now: the paid-for plan, or Free once a past-due workspace's grace has ended."""
     code = getattr(workspace, "plan", None) or DEFAULT_PLAN
-    if code == DEFAULT_PLAN or workspace.pk is None:
+    if code == DEFAULT_PLAN or workspace._state.adding:  # an unsaved workspace has no billing state
         return code
     state = BillingState.objects.filter(workspace_id=workspace.pk).only("status", "grace_ends_at").first()
     if state and state.status in IN_ARREARS and state.grace_ends_at and state.grace_ends_at <= (now or timezone.now()):

@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "scopes.models.Project.Status",
         "ScopeStatusEnum": "scopes.models.Scope.Status",
         "MemberRoleEnum": "workspaces.api.serializers.ROLE_CHOICES",
+        "BillingCycleEnum": "billing.prices.CYCLES",
     },
     "APPEND_COMPONENTS": {},
 }

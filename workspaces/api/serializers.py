@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
+from billing.prices import CYCLES
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 from workspaces.services.invitations import invitation_status
 
@@ -172,7 +173,7 @@ class OnboardingGoalsSerializer(serializers.Serializer):
 
 class OnboardingPlanSerializer(serializers.Serializer):
     plan = serializers.CharField(max_length=32)
-    billing_cycle = serializers.ChoiceField(choices=["monthly", "yearly"], default="monthly")
+    billing_cycle = serializers.ChoiceField(choices=CYCLES, default="monthly")
 
 
 class OnboardingSkipSerializer(serializers.Serializer):
