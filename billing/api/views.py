@@ -34,13 +34,16 @@ class UsageView(WorkspaceScopedAPIView):
 
 
 class BillingView(WorkspaceScopedAPIView):
+    """Billing is managed by owners and admins: each view sets `required_roles` for its methods to MANAGERS."""
+
     queryset = Workspace.objects.all()
     workspace_field = "pk"
-    required_roles = {"get": MANAGERS, "post": MANAGERS}
 
 
 class CheckoutView(BillingView):
     """A Stripe Checkout Session for a paid plan; 409 `conflict` (pointing to the portal) if already subscribed."""
+
+    required_roles = {"post": MANAGERS}
 
     @extend_schema(request=s.CheckoutSerializer, responses={201: s.SessionUrlSerializer})
     @idempotent
@@ -54,6 +57,8 @@ class CheckoutView(BillingView):
 class PortalView(BillingView):
     """A Stripe Customer Portal session: change plan or cycle, update the card, cancel, see invoices."""
 
+    required_roles = {"post": MANAGERS}
+
     @extend_schema(request=None, responses={201: s.SessionUrlSerializer})
     @idempotent
     def post(self, request, workspace_id):
@@ -62,6 +67,8 @@ class PortalView(BillingView):
 
 class SubscriptionView(BillingView):
     """Plan, cycle, status, period end, cancellation, grace end and usage against every limit."""
+
+    required_roles = {"get": MANAGERS}
 
     @extend_schema(responses=s.SubscriptionSerializer)
     def get(self, request, workspace_id):
@@ -88,6 +95,8 @@ class InvoicePagination(CursorPagination):
 
 class InvoiceListView(BillingView):
     """The workspace's invoices as dj-stripe mirrors them, newest first, in cursor pages."""
+
+    required_roles = {"get": MANAGERS}
 
     pagination_class = InvoicePagination
 
