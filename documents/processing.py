@@ -22,8 +22,9 @@ from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import schedule
 
-from documents import blobs, text_extraction
+from documents import text_extraction
 from documents.models import Document, DocumentPage
+from orbit.blobstore import BlobMissing, BlobUnavailable, get_blob_store
 from workspaces import activity
 
 logger = structlog.get_logger(__name__)
@@ -149,15 +150,15 @@ def process(document_id: str) -> str:
     try:
         # One copy on local disk (the parsers and pdfium want a path), hashed on the way; nothing held in memory.
         with tempfile.NamedTemporaryFile(prefix="orbit-doc-") as local:
-            _size, sha256 = blobs.download_into(document.storage_key, local)
+            _size, sha256 = get_blob_store().download_into(document.storage_key, local)
             local.flush()
             if document.sha256 and sha256 != document.sha256:
                 raise text_extraction.ExtractionFailed("The stored file changed after it was checked; upload it again.")
             pages = text_extraction.extract(Path(local.name), document.detected_type, progress=progress)
-    except blobs.BlobMissing:
+    except BlobMissing:
         _fail(document, claim, "The file is missing from storage; upload it again.")
         return "failed"
-    except blobs.BlobUnavailable as exc:
+    except BlobUnavailable as exc:
         return _retry_later(document, claim, str(exc))
     except text_extraction.ExtractionFailed as exc:
         _fail(document, claim, str(exc))

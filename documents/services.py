@@ -4,15 +4,14 @@ Rejected uploads are marked failed and their bytes deleted *before* the error is
 transaction, so the refusal sticks even though the request answers with an error.
 """
 
-import tempfile
 import unicodedata
 import uuid
 from datetime import timedelta
-from typing import BinaryIO
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -20,16 +19,15 @@ from django.utils.text import get_valid_filename
 from django_q.tasks import async_task
 
 from billing.plans import enforce_limit, plan_for
-from documents import blobs, file_types, scanning
+from documents import file_types, scanning
 from documents.models import Document
+from orbit.blobstore import BlobMissing, BlobUnavailable, Link, get_blob_store
 from orbit.errors import (
     Conflict,
-    LengthRequired,
     MalwareDetected,
     NotFound,
     OrbitError,
     PayloadTooLarge,
-    PermissionDenied,
     PlanLimitExceeded,
     ServiceUnavailable,
     UnsupportedMediaType,
@@ -127,7 +125,8 @@ def create_upload(
     content_type: str,
     project_id=None,
     scope_id=None,
-) -> tuple[Document, blobs.Link]:
+    request=None,
+) -> tuple[Document, Link]:
     """A pending Document and the short-lived URL the client sends the bytes to."""
     filename = clean_filename(filename)
     declared = file_types.normalize_declared(content_type)
@@ -156,7 +155,7 @@ def create_upload(
     )
     document.full_clean()
     document.save(force_insert=True)
-    return document, blobs.upload_link(document)
+    return document, _upload_link(document, request=request)
 
 
 _UNSET = object()
@@ -207,75 +206,45 @@ def update_document(*, document: Document, actor, filename: str | None = None, p
     return locked
 
 
-def upload_link(*, document) -> blobs.Link:
-    """A fresh upload URL for a document still waiting for its bytes (the first one may have expired)."""
-    if document.status != Document.Status.PENDING:
-        raise Conflict("This document's file was already received.")
-    return blobs.upload_link(document)
-
-
-def receive_local_upload(
-    *, document, token: str, stream: BinaryIO, declared_length: int | None, content_type: str | None = None
-) -> None:
-    """The local-storage stand-in for S3's presigned PUT: the signed token is the only credential. It holds the
-    client to what S3 checks too (the signed Content-Type and length), so a client that works locally works on S3."""
-    _check_link(document=document, token=token, op="put")
-    if document.status != Document.Status.PENDING:
-        raise Conflict("This document's file was already received; start a new upload to replace it.")
-    if content_type is not None and file_types.normalize_declared(content_type) != document.content_type:
-        # S3 answers 403 SignatureDoesNotMatch: the Content-Type is part of the presigned request.
-        raise PermissionDenied(
-            f"Send the file with the headers the upload gave (Content-Type: {document.content_type}).",
-            details={"expected_content_type": document.content_type, "content_type": content_type},
-        )
-    if declared_length is None:
-        # Django reads no body without a length (a chunked PUT would silently store an empty file); S3 answers
-        # a PUT without Content-Length with 411 too.
-        raise LengthRequired("Send the file with a Content-Length header (chunked uploads are not accepted).")
-    plan = plan_for(document.workspace)
-    maximum = plan.get("max_file_bytes")
-    if maximum is not None and declared_length > maximum:
-        raise _too_large(size=declared_length, plan=plan)
-    if declared_length > document.size_bytes:
-        raise _larger_than_asked(size=declared_length, document=document)
-    # Cap the body while streaming it as well: never keep more than was asked for, nor more than the plan allows.
-    cap = document.size_bytes if maximum is None else min(maximum, document.size_bytes)
-    with tempfile.SpooledTemporaryFile(max_size=8 * blobs.CHUNK) as buffer:
-        total = 0
-        while chunk := stream.read(blobs.CHUNK):
-            total += len(chunk)
-            if total > cap:
-                if maximum is not None and total > maximum:
-                    raise _too_large(size=total, plan=plan)
-                raise _larger_than_asked(size=total, document=document)
-            buffer.write(chunk)
-        buffer.seek(0)
-        blobs.write(document.upload_key, buffer, content_type=document.content_type)
-
-
-def _larger_than_asked(*, size: int, document) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"The upload is {size} bytes but {document.size_bytes} were declared when asking for it; "
-        "ask for a new upload with the file's real size.",
-        details={"limit": document.size_bytes, "size": size, "limit_name": "declared_size"},
+def _upload_link(document, *, request=None) -> Link:
+    return get_blob_store().signed_upload_url(
+        document.upload_key, content_type=document.content_type, size=document.size_bytes, request=request
     )
 
 
-def _check_link(*, document, token: str, op: str) -> None:
-    try:
-        blobs.check_local_link(token, document=document, op=op)
-    except blobs.ExpiredLink as exc:
-        raise PermissionDenied("This link has expired; ask for a new one.") from exc
-    except blobs.BadLink as exc:
-        # Same answer as a missing document: a bad signature reveals nothing.
-        raise NotFound() from exc
+def upload_link(*, document, request=None) -> Link:
+    """A fresh upload URL for a document still waiting for its bytes (the first one may have expired)."""
+    if document.status != Document.Status.PENDING:
+        raise Conflict("This document's file was already received.")
+    return _upload_link(document, request=request)
 
 
-def open_local_download(*, document, token: str) -> BinaryIO:
-    _check_link(document=document, token=token, op="get")
+def download_link(*, document, request=None) -> Link:
+    """A short-lived signed URL to the original file, as an attachment under the document's name."""
     if not document.blob_stored:
-        raise NotFound("The file is no longer stored.")
-    return blobs.storage().open(document.storage_key, "rb")
+        raise NotFound("This document has no stored file.")
+    return get_blob_store().signed_download_url(
+        document.storage_key,
+        filename=document.filename,
+        content_type=document.detected_type or "application/octet-stream",
+        request=request,
+    )
+
+
+def check_upload_target(key: str) -> None:
+    """BLOB_UPLOAD_GUARDS hook for local storage: bytes are accepted under `uploads/` only while the document is
+    waiting for them, so a file cannot be swapped once confirmed (S3 would keep such a late PUT as an object that
+    nothing reads; the local stand-in refuses it)."""
+    parts = key.split("/")
+    document_id = parts[2] if len(parts) > 3 else None
+    try:
+        document = Document.objects.filter(pk=document_id, upload_key=key).first() if document_id else None
+    except DjangoValidationError:
+        document = None
+    if document is None:
+        raise NotFound()
+    if document.status != Document.Status.PENDING:
+        raise Conflict("This document's file was already received; start a new upload to replace it.")
 
 
 def _reject(document: Document, error: OrbitError, *, actor, scan_status: str = "", signature: str = "") -> OrbitError:
@@ -304,8 +273,8 @@ def _discard(*keys: str) -> None:
     """Best-effort removal of objects nothing counts any more (a leftover upload, a refused file)."""
     for key in keys:
         try:
-            blobs.delete(key)
-        except (blobs.BlobMissing, blobs.BlobUnavailable):
+            get_blob_store().delete(key)
+        except (BlobMissing, BlobUnavailable):
             logger.warning("document_blob_delete_failed", key=key)
 
 
@@ -325,10 +294,10 @@ def confirm_upload(*, document: Document, actor) -> Document:
     plan = plan_for(document.workspace)
     maximum = plan.get("max_file_bytes")
     try:
-        real_size = blobs.size(document.upload_key)
-    except blobs.BlobMissing as exc:
+        real_size = get_blob_store().size(document.upload_key)
+    except BlobMissing as exc:
         raise Conflict("No file has been uploaded for this document yet; send it to the upload URL first.") from exc
-    except blobs.BlobUnavailable as exc:
+    except BlobUnavailable as exc:
         raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
     if real_size == 0:
         raise _reject(
@@ -337,10 +306,10 @@ def confirm_upload(*, document: Document, actor) -> Document:
     if maximum is not None and real_size > maximum:
         raise _reject(document, _too_large(size=real_size, plan=plan), actor=actor)
     try:
-        file, size, sha256 = blobs.download(document.upload_key, max_bytes=maximum)
-    except blobs.BlobMissing as exc:
+        file, size, sha256 = get_blob_store().download(document.upload_key, max_bytes=maximum)
+    except BlobMissing as exc:
         raise Conflict("The uploaded file disappeared from storage; upload it again.") from exc
-    except blobs.BlobUnavailable as exc:
+    except BlobUnavailable as exc:
         raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
     with file:
         if maximum is not None and size > maximum:  # grew between HEAD and GET
@@ -390,8 +359,8 @@ def confirm_upload(*, document: Document, actor) -> Document:
             document.refresh_from_db()
             return document  # a concurrent confirm finished first; its checked bytes stay as they are
         try:
-            blobs.write(document.storage_key, file, content_type=detection.content_type)
-        except blobs.BlobUnavailable as exc:
+            get_blob_store().put(document.storage_key, file, content_type=detection.content_type)
+        except BlobUnavailable as exc:
             raise ServiceUnavailable("Storage is unavailable; the upload was kept, confirm again later.") from exc
     try:
         accepted = _accept(document=document, actor=actor, size=size, sha256=sha256, detected=detection.content_type)
@@ -441,10 +410,10 @@ def delete_document(*, document: Document, actor) -> None:
     # Both keys: a pending upload lives under upload_key, and a stale upload object may outlive its confirm.
     for key in (document.storage_key, document.upload_key):
         try:
-            blobs.delete(key)
-        except blobs.BlobMissing:
+            get_blob_store().delete(key)
+        except BlobMissing:
             pass
-        except blobs.BlobUnavailable as exc:
+        except BlobUnavailable as exc:
             raise ServiceUnavailable("Storage is unavailable; the document was not deleted, try again.") from exc
     with transaction.atomic():
         deleted, _ = Document.objects.filter(pk=document.pk).delete()
@@ -501,10 +470,10 @@ def remove_orphaned_uploads(*, now) -> int:
     for document in Document.objects.filter(status=Document.Status.PENDING, created_at__lt=cutoff).iterator():
         try:
             for key in (document.upload_key, document.storage_key):
-                blobs.delete(key)
-        except blobs.BlobMissing:
+                get_blob_store().delete(key)
+        except BlobMissing:
             pass
-        except blobs.BlobUnavailable:
+        except BlobUnavailable:
             continue  # try again on the next run
         if Document.objects.filter(pk=document.pk, status=Document.Status.PENDING).delete()[0]:
             removed += 1

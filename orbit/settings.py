@@ -37,8 +37,9 @@ if FRONTEND_URL not in CSRF_TRUSTED_ORIGINS:
 CSRF_FAILURE_VIEW = "orbit.http_errors.csrf_failure"
 # The browser auth client's SPA reads the csrftoken cookie: with app. and api. hosts, set ".orbit.example".
 CSRF_COOKIE_DOMAIN = env.str("CSRF_COOKIE_DOMAIN", default="") or None
-# Public URL of this API, used for signed local upload/download links.
-API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public URL of this API for signed local upload/download links (behind a proxy, say). Empty: the links use the
+# scheme, host and port of the request that asked for them, so they follow whatever PORT Orbit is served on.
+API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -151,6 +152,9 @@ AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
 # Lifetime of presigned / signed upload and download links, in seconds.
 SIGNED_URL_TTL = env.int("SIGNED_URL_TTL", default=300)
+# Local storage only (orbit.blobstore): key prefix -> callable(key) that may refuse a signed PUT before its bytes
+# are stored (S3 has no such hook; these only refuse what S3 would make moot).
+BLOB_UPLOAD_GUARDS = {"uploads/": "documents.services.check_upload_target"}
 if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -1,13 +1,16 @@
-"""Test helpers shared by the apps' test suites: free ports, child processes (gunicorn, qcluster) on the test
-database, a connection outside Django's to hold locks, and racing calls in threads."""
+"""Test helpers shared by the apps' test suites: free ports, child processes (gunicorn via `serve`, qcluster via
+`start_qcluster`) on the test database, a connection outside Django's to hold locks, and racing calls in threads."""
 
 import os
 import socket
 import subprocess
 import sys
 import threading
+import time
+from contextlib import contextmanager
 
 import psycopg
+import requests
 from django.conf import settings
 from django.db import connection, connections
 
@@ -49,6 +52,42 @@ def start_qcluster(*, stderr=subprocess.DEVNULL, **env: str) -> subprocess.Popen
         stderr=stderr,
         start_new_session=True,
     )
+
+
+@contextmanager
+def serve(*, port: int | None = None, workers: int = 1, **env: str):
+    """A real gunicorn serving orbit.wsgi on 127.0.0.1:`port` (a free one by default) with the test settings on the
+    test database; yields its base URL once /api/health answers, and stops it afterwards. Rows must be committed
+    for it to see them (transactional tests)."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "orbit.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        cwd=settings.BASE_DIR,
+        env=child_env(**{"DJANGO_SETTINGS_MODULE": "orbit.test_settings", **env}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read().decode()[-2000:]
+            try:
+                if requests.get(f"{url}/api/health", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not answer /api/health within 60 s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
 
 
 def raw_connection() -> psycopg.Connection:

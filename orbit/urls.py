@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from orbit import http_errors, views
+from orbit import blobviews, http_errors, views
 
 api_patterns = [
     path("health", views.HealthView.as_view(), name="health"),
@@ -10,6 +10,7 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("blobs/", blobviews.BlobView.as_view(), name="blob"),
     path("", include("accounts.api.urls")),
     path("", include("workspaces.api.urls")),
     path("", include("templates.api.urls")),

@@ -19,5 +19,4 @@ urlpatterns = [
     path("documents/<uuid:pk>/download", documents.as_view({"get": "download"}), name="document-download"),
     path("documents/<uuid:pk>/text", documents.as_view({"get": "text"}), name="document-text"),
     path("documents/<uuid:pk>/pages/", views.DocumentPageViewSet.as_view({"get": "list"}), name="document-pages"),
-    path("documents/<uuid:pk>/blob", views.DocumentBlobView.as_view(), name="document-blob"),
 ]

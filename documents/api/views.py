@@ -1,19 +1,16 @@
 """Thin views: input → service → output. Tenancy and roles come from WorkspaceScopedViewSet."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from documents import blobs, selectors, services
+from documents import selectors, services
 from documents.api import serializers as s
 from documents.api.filters import DocumentFilter
 from documents.models import Document
-from orbit.errors import NotFound, ServiceUnavailable, ValidationFailed
+from orbit.errors import ValidationFailed
 from orbit.pagination import CursorPagination
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
@@ -35,7 +32,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         incoming = s.DocumentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         document, link = services.create_upload(
-            workspace=self.workspace, uploaded_by=request.user, **incoming.validated_data
+            workspace=self.workspace, uploaded_by=request.user, request=request, **incoming.validated_data
         )
         return Response(
             {"document": s.DocumentSerializer(document).data, "upload": s.UploadTargetSerializer(link.as_dict()).data},
@@ -61,7 +58,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
     @action(detail=True, methods=["post"], url_path="upload-url")
     def upload_url(self, request, workspace_id, pk):
         """A fresh upload URL for a pending document whose first one expired."""
-        link = services.upload_link(document=self.get_object())
+        link = services.upload_link(document=self.get_object(), request=request)
         return Response(s.UploadTargetSerializer(link.as_dict()).data)
 
     @extend_schema(request=None, responses=s.DocumentSerializer)
@@ -79,10 +76,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
     @action(detail=True, methods=["get"])
     def download(self, request, workspace_id, pk):
         """A short-lived signed URL to the original file (objects are private)."""
-        document = self.get_object()
-        if not document.blob_stored:
-            raise NotFound("This document has no stored file.")
-        link = blobs.download_link(document)
+        link = services.download_link(document=self.get_object(), request=request)
         return Response(s.DownloadSerializer({"url": link.url, "expires_at": link.expires_at}).data)
 
     @extend_schema(responses=s.DocumentTextSerializer)
@@ -125,54 +119,3 @@ class DocumentPageViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
             pages = pages.filter(number=int(number))
         page = self.paginate_queryset(pages)
         return self.get_paginated_response(s.DocumentPageSerializer(page, many=True).data)
-
-
-class DocumentBlobView(APIView):
-    """Local-storage stand-in for S3: PUT receives an upload, GET serves a download, both authorised by the
-    signed, short-lived `token` in the URL (like an S3 presigned URL), not by a login."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    schema = None  # not part of the public API; clients only follow URLs the API hands out
-
-    def _document(self, workspace_id, pk) -> Document:
-        document = Document.objects.select_related("workspace").filter(pk=pk, workspace_id=workspace_id).first()
-        if document is None:
-            raise NotFound()
-        return document
-
-    @staticmethod
-    def _content_length(meta) -> int | None:
-        """The body's length; None when it is unknown (chunked, or a malformed header)."""
-        length = meta.get("CONTENT_LENGTH")
-        if length:
-            return int(length) if length.isascii() and length.isdecimal() else None
-        # Without Content-Length and Transfer-Encoding an HTTP/1.1 request has no body.
-        return None if meta.get("HTTP_TRANSFER_ENCODING") else 0
-
-    def put(self, request, workspace_id, pk):
-        if blobs.is_s3():
-            raise NotFound()
-        document = self._document(workspace_id, pk)
-        services.receive_local_upload(
-            document=document,
-            token=request.query_params.get("token", ""),
-            stream=request._request,
-            declared_length=self._content_length(request.META),
-            content_type=request.META.get("CONTENT_TYPE", ""),
-        )
-        return Response(status=status.HTTP_200_OK)
-
-    def get(self, request, workspace_id, pk):
-        if blobs.is_s3():
-            raise NotFound()
-        document = self._document(workspace_id, pk)
-        try:
-            handle = services.open_local_download(document=document, token=request.query_params.get("token", ""))
-        except FileNotFoundError as exc:
-            raise NotFound("The file is no longer stored.") from exc
-        except OSError as exc:
-            raise ServiceUnavailable() from exc
-        response = FileResponse(handle, content_type=document.detected_type or "application/octet-stream")
-        response["Content-Disposition"] = blobs.attachment_header(document.filename)
-        return response

@@ -19,7 +19,6 @@ def local_storage(settings, tmp_path):
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
-    settings.API_PUBLIC_URL = "http://testserver"
     return storages["default"]
 
 

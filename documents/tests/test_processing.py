@@ -204,16 +204,17 @@ def test_download_into_streams_with_size_and_hash(workspace, local_storage):
     import hashlib
     import io
 
-    from documents import blobs
+    from orbit.blobstore import CHUNK, get_blob_store
 
-    data = b"0123456789" * (blobs.CHUNK // 5)  # two chunks
+    store = get_blob_store()
+    data = b"0123456789" * (CHUNK // 5)  # two chunks
     local_storage.save("documents/t/blob.bin", ContentFile(data))
     target = io.BytesIO()
-    assert blobs.download_into("documents/t/blob.bin", target) == (len(data), hashlib.sha256(data).hexdigest())
+    assert store.download_into("documents/t/blob.bin", target) == (len(data), hashlib.sha256(data).hexdigest())
     assert target.getvalue() == data
     capped = io.BytesIO()
-    size, _ = blobs.download_into("documents/t/blob.bin", capped, max_bytes=blobs.CHUNK - 1)
-    assert size > blobs.CHUNK - 1
+    size, _ = store.download_into("documents/t/blob.bin", capped, max_bytes=CHUNK - 1)
+    assert size > CHUNK - 1
     assert capped.getvalue() == b""  # stopped at the first chunk that proved the object too large
 
 

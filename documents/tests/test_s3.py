@@ -11,11 +11,12 @@ import pytest
 import requests
 from django.utils import timezone
 
-from documents import blobs, tasks
+from documents import tasks
 from documents.models import Document
 from documents.tests import flow, samples
 from documents.tests.conftest import BUCKET, s3_storage_settings
 from documents.tests.factories import DocumentFactory
+from orbit.blobstore import get_blob_store
 from orbit.testing import free_port
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_presigned_put_confirm_process_and_download(
     assert [p.text.splitlines()[0] for p in document.pages.order_by("number")] == [
         samples.page_text(n) for n in range(1, 5)
     ]
-    key = blobs._s3_key(document.storage_key)
+    key = get_blob_store().object_key(document.storage_key)
     assert key.startswith(s3_storage.location + "/documents/")
 
     link = editor.get(f"/api/workspaces/{workspace.id}/documents/{document.id}/download").json()
@@ -72,7 +73,7 @@ def test_presigned_put_confirm_process_and_download(
 
     # The presigned PUT is still within its lifetime, but it points at the upload key: sending other bytes
     # there now changes nothing that is stored, downloaded or processed.
-    assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    assert not _object_exists(moto_endpoint, get_blob_store().object_key(document.upload_key))
     assert flow.send(upload, b"%PDF-1.7 swapped after the scan") == 200
     assert requests.get(link["url"], timeout=10).content == data
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,7 +85,7 @@ def test_presigned_put_confirm_process_and_download(
 
     assert editor.delete(f"/api/workspaces/{workspace.id}/documents/{document.id}/").status_code == 204
     assert not _object_exists(moto_endpoint, key)
-    assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    assert not _object_exists(moto_endpoint, get_blob_store().object_key(document.upload_key))
 
 
 def test_s3_type_mismatch_deletes_the_object(s3_storage, moto_endpoint, member, workspace):
@@ -93,12 +94,12 @@ def test_s3_type_mismatch_deletes_the_object(s3_storage, moto_endpoint, member, 
     asked = flow.ask(editor, workspace, filename="x.pdf", data=png, content_type="application/pdf")
     flow.send(asked.json()["upload"], png)
     document = Document.objects.get(pk=asked.json()["document"]["id"])
-    key = blobs._s3_key(document.upload_key)
+    key = get_blob_store().object_key(document.upload_key)
     assert _object_exists(moto_endpoint, key)
     response = flow.confirm(editor, workspace, document.id)
     assert response.status_code == 415
     assert not _object_exists(moto_endpoint, key)
-    assert not _object_exists(moto_endpoint, blobs._s3_key(document.storage_key))
+    assert not _object_exists(moto_endpoint, get_blob_store().object_key(document.storage_key))
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
 
@@ -121,7 +122,7 @@ def test_storage_outage_is_retried_with_backoff(settings, moto_endpoint, workspa
     document = DocumentFactory(
         workspace=workspace, status=Document.Status.UPLOADED, size_bytes=len(data), page_count=None
     )
-    _client(moto_endpoint).put_object(Bucket=BUCKET, Key=blobs._s3_key(document.storage_key), Body=data)
+    _client(moto_endpoint).put_object(Bucket=BUCKET, Key=get_blob_store().object_key(document.storage_key), Body=data)
 
     # Point storage at a port where nothing listens: a network failure, retried later, not a failed document.
     location = s3_storage.location
@@ -175,14 +176,6 @@ def test_confirm_during_storage_outage_changes_nothing(settings, member, workspa
     assert Document.objects.get().status == Document.Status.PENDING
 
 
-def test_local_blob_route_is_closed_when_storage_is_s3(s3_storage, member, workspace):
-    document = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=False)
-    response = member("editor").generic(
-        "PUT", f"/api/workspaces/{workspace.id}/documents/{document.id}/blob?token=x", data=b"abc"
-    )
-    assert response.status_code == 404
-
-
 def test_s3_confirm_before_upload_is_a_conflict(s3_storage, member, workspace):
     editor = member("editor")
     asked = flow.ask(editor, workspace, filename="x.txt", data=b"abc", content_type="text/plain")
@@ -198,10 +191,10 @@ def test_s3_orphaned_upload_is_cleaned_up(s3_storage, moto_endpoint, member, wor
     asked = flow.ask(editor, workspace, filename="x.txt", data=b"abc", content_type="text/plain")
     flow.send(asked.json()["upload"], b"abc")
     document = Document.objects.get()
-    assert _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    assert _object_exists(moto_endpoint, get_blob_store().object_key(document.upload_key))
     Document.objects.filter(pk=document.pk).update(created_at=timezone.now() - timedelta(days=2))
     assert cleanup(timezone.now())["orphaned uploads removed"] == 1
-    assert not _object_exists(moto_endpoint, blobs._s3_key(document.upload_key))
+    assert not _object_exists(moto_endpoint, get_blob_store().object_key(document.upload_key))
     assert not Document.objects.exists()
 
 

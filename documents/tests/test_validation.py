@@ -209,26 +209,27 @@ def test_put_after_confirm_is_refused(editor, workspace, django_capture_on_commi
     assert flow.send(asked.json()["upload"], b"swapped after the scan", client=editor) == 409
 
 
-def test_tampered_or_foreign_upload_token_is_refused(editor, workspace, other_workspace, member):
+def test_tampered_or_forged_upload_token_is_refused(editor, workspace, local_storage):
+    """The signed token is the whole credential: it names the key, so a token cannot be re-pointed at another
+    document's key (any change breaks the signature), and a forged one is an unknown link."""
+    import json
+    from urllib.parse import unquote
+
+    from django.core import signing
+
     asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
     upload = dict(asked.json()["upload"])
-    other = flow.ask(
-        member("owner", in_workspace=other_workspace),
-        other_workspace,
-        filename="b.txt",
-        data=b"x",
-        content_type="text/plain",
-    )
-    other_url = other.json()["upload"]["url"]
-    # Another document's token on this document's URL, and a forged one, are both unknown links.
-    token = other_url.split("token=", 1)[1]
-    forged = {**upload, "url": upload["url"].split("token=", 1)[0] + "token=" + token}
-    assert flow.send(forged, b"abc", client=editor) == 404
-    garbage = {**upload, "url": upload["url"].split("token=", 1)[0] + "token=abc:def"}
-    assert flow.send(garbage, b"abc", client=editor) == 404
-    # This document's own token under the other workspace's URL finds nothing either.
-    moved = {**upload, "url": upload["url"].replace(str(workspace.id), str(other_workspace.id))}
-    assert flow.send(moved, b"abc", client=editor) == 404
+    document = Document.objects.get(pk=asked.json()["document"]["id"])
+    base, token = upload["url"].split("token=", 1)
+    payload = signing.loads(unquote(token), salt="orbit.blobstore")
+    assert payload["k"] == document.upload_key
+    repointed = json.dumps({**payload, "k": "documents/other/key.txt"}, separators=(",", ":"))
+    body = signing.b64_encode(repointed.encode()).decode()
+    tampered = body + ":" + unquote(token).rsplit(":", 1)[1]
+    for bad in (tampered, "abc:def", ""):
+        assert flow.send({**upload, "url": base + "token=" + bad}, b"abc", client=editor) == 404
+    assert not local_storage.exists(document.upload_key)
+    assert not local_storage.exists("documents/other/key.txt")
 
 
 def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch):
@@ -257,18 +258,16 @@ def test_local_put_larger_than_declared_is_refused_and_stores_nothing(editor, wo
 def test_local_put_body_is_capped_while_streaming(editor, workspace, local_storage):
     """A Content-Length that understates the body: only the declared bytes are read, never more."""
     from io import BytesIO
+    from urllib.parse import unquote
 
-    from documents import services
+    from orbit.blobviews import receive_upload
+    from orbit.errors import PayloadTooLarge
 
     asked = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 10, content_type="text/plain")
     document = Document.objects.get(pk=asked.json()["document"]["id"])
     token = asked.json()["upload"]["url"].split("token=", 1)[1]
-    from urllib.parse import unquote
-
-    with pytest.raises(services.PayloadTooLarge) as refused:
-        services.receive_local_upload(
-            document=document, token=unquote(token), stream=BytesIO(b"y" * 5000), declared_length=10
-        )
+    with pytest.raises(PayloadTooLarge) as refused:
+        receive_upload(token=unquote(token), stream=BytesIO(b"y" * 5000), declared_length=10, content_type="text/plain")
     assert refused.value.details["limit_name"] == "declared_size"
     assert not local_storage.exists(document.upload_key)
 
@@ -291,19 +290,21 @@ def test_chunked_local_put_without_length_is_refused(editor, workspace, local_st
 def test_confirm_racing_a_delete_leaves_no_orphaned_copy(editor, workspace, local_storage, monkeypatch):
     """The document is deleted (row and bytes) while confirm checks the upload: confirm answers 404 and removes
     the checked copy it wrote, which no row would ever account for."""
-    from documents import blobs, services
+    from documents import services
+    from orbit.blobstore import get_blob_store
 
     data = b"plain text brief"
     asked = flow.ask(editor, workspace, filename="a.txt", data=data, content_type="text/plain")
     assert flow.send(asked.json()["upload"], data, client=editor) == 200
     document = Document.objects.get(pk=asked.json()["document"]["id"])
-    real_write = blobs.write
+    store = get_blob_store()
+    real_put = store.put
 
     def delete_lands_just_before_the_write(key, stream, **kwargs):
         services.delete_document(document=Document.objects.get(pk=document.pk), actor=None)
-        real_write(key, stream, **kwargs)
+        real_put(key, stream, **kwargs)
 
-    monkeypatch.setattr(blobs, "write", delete_lands_just_before_the_write)
+    monkeypatch.setattr(store, "put", delete_lands_just_before_the_write)
     response = flow.confirm(editor, workspace, document.id)
     assert response.status_code == 404
     assert not Document.objects.filter(pk=document.pk).exists()

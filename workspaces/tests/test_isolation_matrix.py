@@ -68,6 +68,8 @@ ALLOWLIST = {
     "api/schema/": "OpenAPI schema, public documentation.",
     "api/docs/": "Swagger UI over the schema.",
     "api/redoc/": "ReDoc over the schema.",
+    "api/blobs/": "Local-storage target of the signed upload/download URLs the API hands out (orbit.blobstore); "
+    "the signed `token` (key, operation, expiry) is the credential, as on S3.",
     "api/me": "The signed-in user's own profile; no workspace involved.",
     "api/auth/token": "Trades the caller's own allauth session for a token pair; no workspace involved.",
     "api/auth/logout": "Revokes the caller's own refresh token and session; no workspace involved.",
@@ -92,6 +94,7 @@ PUBLIC_ROUTES = {
     "api/schema/",
     "api/docs/",
     "api/redoc/",
+    "api/blobs/",  # the signed token is the credential (orbit/tests/test_blobstore.py)
     "api/auth/logout",  # the refresh token in the body is the credential
     "api/invitations/<str:token>/",  # the token in the URL is the credential
 }
@@ -100,13 +103,7 @@ PUBLIC_ROUTES = {
 # (local-storage stand-ins for S3 presigned URLs). Instead of the membership checks, the matrix proves that
 # without a valid signature they refuse everyone (`test_signed_routes_refuse_unsigned_requests`).
 # Value: (reason, label of the model its `pk` refers to).
-SIGNED_URL_ROUTES = {
-    "api/workspaces/<uuid:workspace_id>/documents/<uuid:pk>/blob": (
-        "Local upload/download target of a presigned URL handed out by the documents API; the signature in "
-        "`token` binds workspace, document and expiry.",
-        "documents.Document",
-    ),
-}
+SIGNED_URL_ROUTES: dict[str, tuple[str, str]] = {}
 
 # (URL name, method): writes a viewer may legitimately make, with the reason.
 VIEWER_MAY_WRITE = {
