@@ -47,9 +47,14 @@ class WorkspaceScopedMixin:
 
     def required_role(self) -> int:
         key = self.action if isinstance(self, viewsets.ViewSetMixin) else self.request.method.lower()
-        if key in self.required_roles:
-            return self.required_roles[key]
-        return Membership.Role.VIEWER if self.request.method in SAFE_METHODS else Membership.Role.EDITOR
+        return self.role_for(key, self.request.method)
+
+    @classmethod
+    def role_for(cls, key: str | None, method: str) -> Membership.Role:
+        """The role needed for `key` (action or lower-case method) of a request with HTTP `method`."""
+        if key in cls.required_roles:
+            return cls.required_roles[key]
+        return Membership.Role.VIEWER if method.upper() in SAFE_METHODS else Membership.Role.EDITOR
 
     def get_queryset(self):
         return super().get_queryset().filter(**{self.workspace_field: self.workspace})
