@@ -123,13 +123,14 @@ SPEC_AREAS = {
     "transfer-ownership": {"write": Role.OWNER},
     "members": {"read": Role.VIEWER, "write": Role.ADMIN},  # change roles, remove members
     "invitations": {"read": Role.ADMIN, "write": Role.ADMIN},  # invite; open invitations are the admins' list
-    "billing": {"read": Role.VIEWER, "write": Role.ADMIN},
+    "billing": {"read": Role.ADMIN, "write": Role.ADMIN},  # subscription, invoices, checkout, portal
 }
 # (URL name, method) -> (role, reason): routes SPEC §3 treats apart from their area.
 SPEC_EXCEPTIONS = {
     ("member-leave", "post"): (Role.VIEWER, "Anyone may leave a workspace (an owner only after handing it over)."),
     ("favourite-list", "post"): (Role.VIEWER, "Favourites are personal bookmarks; viewers keep them too."),
     ("favourite-detail", "delete"): (Role.VIEWER, "Favourites are personal bookmarks; viewers keep them too."),
+    ("billing-usage", "get"): (Role.VIEWER, "Every member sees the plan's limits and usage (any may meet a 402)."),
 }
 # (URL name, method, role) -> (status, reason): object-level rules on top of the route's role. The matrix's
 # objects are made by factories, so the caller is never their author.
