@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("templates.api.urls")),
     path("workspaces/<uuid:workspace_id>/", include("scopes.api.urls")),
     path("workspaces/<uuid:workspace_id>/", include("documents.api.urls")),
+    path("workspaces/<uuid:workspace_id>/ai/", include("ai.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,93 @@
+"""Thin views: input → service → output. Tenancy and roles come from WorkspaceScopedViewSet.
+
+Every AI request is a job (an AIRun) answered 202; poll `runs/{id}/` for its outcome."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ai import services
+from ai.api import serializers as s
+from ai.api.throttles import AIUserThrottle, AIWorkspaceThrottle
+from ai.models import AIRun
+from orbit.idempotency import idempotent
+from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.models import Membership
+
+
+class AIRequestViewSet(WorkspaceScopedViewSet):
+    """Ask for AI work: editors and above. Counted against the plan's ai_calls_per_month before queuing."""
+
+    queryset = AIRun.objects.all()
+    serializer_class = s.AIRunSerializer
+    required_roles = {action: Membership.Role.EDITOR for action in ("extract", "suggest", "analyze")}
+    throttle_classes = [AIUserThrottle, AIWorkspaceThrottle]
+    pagination_class = None
+    filter_backends = []
+
+    def _answer(self, run: AIRun) -> Response:
+        return Response(s.AIRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    def _valid(self, serializer_class) -> dict:
+        incoming = serializer_class(data=self.request.data)
+        incoming.is_valid(raise_exception=True)
+        return incoming.validated_data
+
+    @extend_schema(request=s.ExtractRequestSerializer, responses={202: s.AIRunSerializer})
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def extract(self, request, workspace_id):
+        """Documents → a new draft scope with sections, confidence and sources. 409 if a document is not processed."""
+        data = self._valid(s.ExtractRequestSerializer)
+        run = services.request_extract(
+            workspace=self.workspace,
+            membership=self.membership,
+            user=request.user,
+            document_ids=data["document_ids"],
+            project_id=data.get("project_id"),
+            template_id=data.get("template_id"),
+            title=data.get("title", ""),
+            provider=data.get("provider"),
+        )
+        return self._answer(run)
+
+    @extend_schema(request=s.SuggestRequestSerializer, responses={202: s.AIRunSerializer})
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def suggest(self, request, workspace_id):
+        """3–5 suggestions for one section, in the run's `result` when it succeeds (nothing is applied)."""
+        data = self._valid(s.SuggestRequestSerializer)
+        run = services.request_suggest(
+            workspace=self.workspace,
+            membership=self.membership,
+            user=request.user,
+            scope_id=data["scope_id"],
+            section_id=data["section_id"],
+            provider=data.get("provider"),
+        )
+        return self._answer(run)
+
+    @extend_schema(request=s.AnalyzeRequestSerializer, responses={202: s.AIRunSerializer})
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def analyze(self, request, workspace_id):
+        """Risks, gaps, requirement coverage and client questions, stored on the scope's `ai_analysis`."""
+        data = self._valid(s.AnalyzeRequestSerializer)
+        run = services.request_analyze(
+            workspace=self.workspace,
+            membership=self.membership,
+            user=request.user,
+            scope_id=data["scope_id"],
+            provider=data.get("provider"),
+        )
+        return self._answer(run)
+
+
+class AIRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
+    """The workspace's AI runs, newest first (viewers may read)."""
+
+    queryset = AIRun.objects.all()
+    serializer_class = s.AIRunSerializer
+    ordering_fields = ["created_at", "status", "kind"]
+    filterset_fields = ["kind", "status", "provider"]

@@ -1,0 +1,62 @@
+"""OpenAI, or any OpenAI-compatible server (OPENAI_BASE_URL): Chat Completions with Structured Outputs
+(`chat.completions.parse` with a pydantic model, sent as a strict JSON schema)."""
+
+import openai
+from django.conf import settings
+from pydantic import ValidationError
+
+from ai.providers.base import InvalidAnswer, ProviderUnavailable
+from ai.providers.llm import ModelProvider
+from ai.providers.sdk_errors import from_sdk
+
+LABEL = "OpenAI"
+
+
+def configured() -> bool:
+    return bool(settings.OPENAI_API_KEY or settings.OPENAI_BASE_URL)
+
+
+class OpenAIProvider(ModelProvider):
+    name = "openai"
+
+    def __init__(self, model: str | None = None):
+        if not configured():
+            raise ProviderUnavailable("OpenAI is not configured (set OPENAI_API_KEY or OPENAI_BASE_URL).", called=False)
+        self.model = model or settings.OPENAI_MODEL
+        self.max_input_tokens = settings.OPENAI_MAX_INPUT_TOKENS
+        self.client = openai.OpenAI(
+            # OpenAI-compatible local servers need no key, but the SDK insists on one.
+            api_key=settings.OPENAI_API_KEY or "not-needed",
+            base_url=settings.OPENAI_BASE_URL,
+            timeout=settings.AI_TIMEOUT,
+            max_retries=settings.AI_MAX_RETRIES,
+        )
+
+    def _call(self, *, system, data, instruction, schema, tool_name):
+        messages = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": "\n\n".join([*data, instruction])},
+        ]
+        try:
+            completion = self.client.chat.completions.parse(
+                model=self.model,
+                messages=messages,
+                response_format=schema,
+                max_completion_tokens=settings.AI_MAX_OUTPUT_TOKENS,
+            )
+        except openai.LengthFinishReasonError as exc:
+            raise InvalidAnswer(f"{LABEL}'s answer was cut off at the output token limit.") from exc
+        except openai.ContentFilterFinishReasonError as exc:
+            raise InvalidAnswer(f"{LABEL} refused to answer (content filter).") from exc
+        except (openai.OpenAIError, ValidationError, ValueError) as exc:
+            raise from_sdk(exc, openai, LABEL) from exc
+        usage = completion.usage
+        tokens = (getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
+        if not completion.choices:
+            raise InvalidAnswer(f"{LABEL} gave an empty answer.")
+        message = completion.choices[0].message
+        if getattr(message, "refusal", None):
+            raise InvalidAnswer(f"{LABEL} refused to answer.")
+        if message.parsed is None:
+            raise InvalidAnswer(f"{LABEL} gave an empty answer.")
+        return message.parsed, *tokens

@@ -1,0 +1,134 @@
+"""Asking for AI work: check everything that can be checked before queuing (ids of this workspace, documents
+processed, the provider allowed, the plan's AI calls), then create the run and enqueue it on commit."""
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django_q.tasks import async_task
+
+from ai import providers
+from ai.models import AIRun
+from billing.plans import enforce_limit
+from documents.models import Document
+from orbit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from scopes.models import Project, Scope, ScopeSection
+from workspaces.models import Membership
+
+logger = structlog.get_logger(__name__)
+
+
+def _provider(*, requested: str | None, membership: Membership) -> tuple[str, str]:
+    """(provider, model) for a run: the default, or one an owner/admin picked among the configured ones."""
+    default = providers.default_provider()
+    if not requested or requested == default:
+        return default, providers.default_model(default)
+    if requested not in providers.PROVIDERS:
+        message = f"Unknown provider; one of: {', '.join(providers.PROVIDERS)}."
+        raise ValidationFailed(message, details={"provider": [message]})
+    if membership.role < Membership.Role.ADMIN:
+        raise PermissionDenied("Only owners and admins may choose the AI provider.", details={"provider": requested})
+    if not providers.is_configured(requested):
+        configured = providers.configured_providers()
+        message = f"The provider {requested} is not configured here; configured: {', '.join(configured)}."
+        raise ValidationFailed(message, details={"provider": [message]})
+    return requested, providers.default_model(requested)
+
+
+def _not_found(field: str, ids) -> NotFound:
+    return NotFound(f"Not found in this workspace: {field}.", details={field: [str(i) for i in ids]})
+
+
+def _queue(*, workspace, user, kind: str, provider: str, model: str, params: dict, scope=None) -> AIRun:
+    """Count the call against the plan and create the run, in the caller's transaction; the task is sent on commit."""
+    enforce_limit(workspace=workspace, limit="ai_calls_per_month")
+    run = AIRun.objects.create(
+        workspace=workspace, user=user, kind=kind, provider=provider, model=model, input_params=params, scope=scope
+    )
+    transaction.on_commit(lambda: async_task("ai.tasks.run_ai", str(run.id), task_name=f"ai-{kind}-{run.id}"))
+    logger.info("ai_run_queued", run_id=str(run.id), kind=kind, provider=provider, model=model)
+    return run
+
+
+@transaction.atomic
+def request_extract(
+    *, workspace, membership, user, document_ids, project_id=None, template_id=None, title="", provider=None
+) -> AIRun:
+    from templates.models import Template
+
+    document_ids = list(dict.fromkeys(str(doc) for doc in document_ids))
+    if len(document_ids) > settings.AI_MAX_DOCUMENTS:
+        message = f"At most {settings.AI_MAX_DOCUMENTS} documents per extraction."
+        raise ValidationFailed(message, details={"document_ids": [message]})
+    found = {
+        str(doc_id): status
+        for doc_id, status in Document.objects.filter(workspace=workspace, pk__in=document_ids).values_list(
+            "id", "status"
+        )
+    }
+    missing = [doc for doc in document_ids if doc not in found]
+    if missing:
+        raise _not_found("document_ids", missing)
+    if project_id is not None and not Project.objects.filter(workspace=workspace, pk=project_id).exists():
+        raise _not_found("project_id", [project_id])
+    templates = Template.objects.filter(Q(workspace__isnull=True) | Q(workspace=workspace))
+    if template_id is not None and not templates.filter(pk=template_id).exists():
+        raise _not_found("template_id", [template_id])
+    not_ready = [doc for doc in document_ids if found[doc] != Document.Status.COMPLETED]
+    if not_ready:
+        raise Conflict(
+            "Only processed documents can be read by the AI; wait until they are completed.",
+            details={"document_ids": not_ready, "statuses": {doc: found[doc] for doc in not_ready}},
+        )
+    provider, model = _provider(requested=provider, membership=membership)
+    # The scope is created by the worker; refuse now rather than after paying for the call.
+    enforce_limit(workspace=workspace, limit="scopes_per_month")
+    params = {
+        "document_ids": document_ids,
+        "project_id": str(project_id) if project_id else None,
+        "template_id": str(template_id) if template_id else None,
+        "title": title or "",
+    }
+    return _queue(
+        workspace=workspace, user=user, kind=AIRun.Kind.EXTRACT, provider=provider, model=model, params=params
+    )
+
+
+def _scope_of(workspace, scope_id) -> Scope:
+    scope = Scope.objects.alive().filter(workspace=workspace, pk=scope_id).first()
+    if scope is None:
+        raise _not_found("scope_id", [scope_id])
+    return scope
+
+
+@transaction.atomic
+def request_suggest(*, workspace, membership, user, scope_id, section_id, provider=None) -> AIRun:
+    scope = _scope_of(workspace, scope_id)
+    if not ScopeSection.objects.filter(scope=scope, pk=section_id).exists():
+        raise _not_found("section_id", [section_id])
+    provider, model = _provider(requested=provider, membership=membership)
+    params = {"scope_id": str(scope.pk), "section_id": str(section_id)}
+    return _queue(
+        workspace=workspace,
+        user=user,
+        kind=AIRun.Kind.SUGGEST,
+        provider=provider,
+        model=model,
+        params=params,
+        scope=scope,
+    )
+
+
+@transaction.atomic
+def request_analyze(*, workspace, membership, user, scope_id, provider=None) -> AIRun:
+    scope = _scope_of(workspace, scope_id)
+    provider, model = _provider(requested=provider, membership=membership)
+    return _queue(
+        workspace=workspace,
+        user=user,
+        kind=AIRun.Kind.ANALYZE,
+        provider=provider,
+        model=model,
+        params={"scope_id": str(scope.pk)},
+        scope=scope,
+    )
