@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-# [input, output] USD per million tokens (list prices; cached input is priced as normal input).
+# [input, output] USD per million tokens (list prices when written; cached input is priced as normal input).
+# Prices change: operators set AI_PRICES for the models they use.
 DEFAULT_PRICES = {
     "orbit-builtin": [0, 0],
     "gpt-4o-mini": [0.15, 0.60],
@@ -14,6 +15,7 @@ DEFAULT_PRICES = {
     "gpt-4.1-mini": [0.40, 1.60],
     "gpt-4.1-nano": [0.10, 0.40],
     "claude-sonnet-4-5": [3.00, 15.00],
+    "claude-sonnet-4-6": [3.00, 15.00],  # Sonnet list price; check yours and set AI_PRICES
     "claude-haiku-4-5": [1.00, 5.00],
     "claude-opus-4-1": [15.00, 75.00],
 }

@@ -431,11 +431,11 @@ AI_PROVIDER = env.str("AI_PROVIDER", default="builtin")
 # OpenAI or any OpenAI-compatible server (vLLM, Ollama, LM Studio: set OPENAI_BASE_URL, e.g. http://host:11434/v1).
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
-OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4.1-mini")
 OPENAI_MAX_INPUT_TOKENS = env.int("OPENAI_MAX_INPUT_TOKENS", default=100_000)
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None
-ANTHROPIC_MODEL = env.str("ANTHROPIC_MODEL", default="claude-sonnet-4-5")
+ANTHROPIC_MODEL = env.str("ANTHROPIC_MODEL", default="claude-sonnet-4-6")
 ANTHROPIC_MAX_INPUT_TOKENS = env.int("ANTHROPIC_MAX_INPUT_TOKENS", default=150_000)
 # Per request to a provider; the SDKs retry timeouts, 429 (honouring Retry-After) and 5xx themselves.
 AI_TIMEOUT = env.float("AI_TIMEOUT", default=60.0)

@@ -38,7 +38,7 @@ def anthropic_standin(settings, standin, fast_sdk):
     settings.AI_PROVIDER = "anthropic"
     settings.ANTHROPIC_API_KEY = "sk-ant-test-standin"
     settings.ANTHROPIC_BASE_URL = standin.url
-    settings.ANTHROPIC_MODEL = "claude-sonnet-4-5"
+    settings.ANTHROPIC_MODEL = "claude-sonnet-4-6"
     return standin
 
 

@@ -153,7 +153,7 @@ def anthropic_message(answer, *, tool="record_scope", input_tokens=1000, output_
         "id": "msg_standin",
         "type": "message",
         "role": "assistant",
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "content": content,
         "stop_reason": stop_reason,
         "stop_sequence": None,

@@ -51,7 +51,8 @@ def test_run_records_metadata_and_activity(editor, workspace, brief, run_jobs):
     run = AIRun.objects.get(pk=response.json()["id"])
     assert (run.provider, run.model, run.kind, run.user) == ("builtin", "orbit-builtin", "extract", editor.user)
     assert run.input_params["document_ids"] == [str(brief.pk)]
-    assert run.counted and not run.cache_hit
+    assert run.counted
+    assert not run.cache_hit
     event = ActivityEvent.objects.get(verb="ai.scope_extracted")
     assert event.target_id == str(run.scope_id)
     assert event.metadata["run_id"] == str(run.pk)
@@ -63,10 +64,12 @@ def test_the_same_documents_again_hit_the_cache_and_do_not_count(editor, workspa
     runs = {r.pk: r for r in AIRun.objects.all()}
     assert runs[uuid.UUID(first["id"])].cache_hit is False
     hit = runs[uuid.UUID(second["id"])]
-    assert hit.cache_hit is True and hit.counted is False
+    assert hit.cache_hit is True
+    assert hit.counted is False
     assert hit.status == "succeeded"
-    first_scope, second_scope = Scope.objects.get(pk=runs[uuid.UUID(first["id"])].scope_id), Scope.objects.get(
-        pk=hit.scope_id
+    first_scope, second_scope = (
+        Scope.objects.get(pk=runs[uuid.UUID(first["id"])].scope_id),
+        Scope.objects.get(pk=hit.scope_id),
     )
     assert list(first_scope.sections.values_list("title", "content")) == list(
         second_scope.sections.values_list("title", "content")
@@ -144,7 +147,12 @@ def test_extract_into_a_project_with_a_template(editor, workspace, brief, run_jo
     project = ProjectFactory(workspace=workspace)
     template = TemplateFactory(workspace=None, is_public=True)
     response = extract(
-        editor, workspace, run_jobs, document_ids=[str(brief.pk)], project_id=str(project.pk), template_id=str(template.pk)
+        editor,
+        workspace,
+        run_jobs,
+        document_ids=[str(brief.pk)],
+        project_id=str(project.pk),
+        template_id=str(template.pk),
     )
     run = AIRun.objects.get(pk=response.json()["id"])
     assert run.status == "succeeded", run.error_message
