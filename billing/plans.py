@@ -73,9 +73,10 @@ USAGE_COUNTERS = {
     "members": "workspaces.selectors.count_seats",  # members plus live pending invitations share the seats
     "scopes_per_month": "scopes.selectors.scopes_created_since",
     "storage_bytes": "documents.selectors.storage_bytes_used",
+    "ai_calls_per_month": "ai.selectors.ai_calls_since",
 }
 # Countable limits whose app does not count them yet: the start-up check warns, enforce_limit refuses to run.
-NOT_COUNTED_YET = ("ai_calls_per_month", "exports_per_month")
+NOT_COUNTED_YET = ("exports_per_month",)
 
 
 def countable(limit: str) -> bool:
