@@ -7,12 +7,12 @@ every web process sees the same counters. Rates come from ACCOUNT_RATE_LIMITS.
 import math
 import time
 
-from allauth.core.internal import ratelimit as allauth_ratelimit
+from allauth.core import ratelimit as allauth_ratelimit
 from allauth.headless.base.response import RateLimitResponse
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-APP = "allauth.account"
+from orbit.internals import allauth_hits, allauth_rates
+
 FALLBACK_RETRY_AFTER = 60
 
 # allauth endpoint (after /_allauth/<client>/v1/) -> the rate-limit actions guarding it.
@@ -27,7 +27,7 @@ ACTIONS_BY_ENDPOINT = {
 
 def consume_per_email(request: HttpRequest, *, action: str, email: str) -> bool:
     """Count one attempt for `email` under `action`; False when the limit is reached."""
-    return bool(allauth_ratelimit.consume(request, app=APP, action=action, key=email.strip().lower()))
+    return allauth_ratelimit.consume(request, action=action, key=email.strip().lower())
 
 
 def too_many_requests(request: HttpRequest, *, action: str, email: str | None = None) -> HttpResponse:
@@ -46,14 +46,17 @@ def retry_after(request: HttpRequest, *, actions, key: str | None = None) -> int
     now = time.time()
     waits, windows = [], []
     for action in actions:
-        for rate in allauth_ratelimit.get_rates(app=APP, action=action):
+        for rate in allauth_rates(action):
             windows.append(rate.duration)
             if rate.per == "key" and not key:
                 continue
             if rate.per not in ("ip", "key"):
                 continue
-            cache_key = allauth_ratelimit.get_cache_key(request, app=APP, action=action, rate=rate, key=key)
-            hits = [stamp for stamp in cache.get(cache_key, []) if stamp > now - rate.duration]
+            hits = [
+                stamp
+                for stamp in allauth_hits(request, action=action, rate=rate, key=key)
+                if stamp > now - rate.duration
+            ]
             if len(hits) >= rate.amount:
                 hits.sort(reverse=True)
                 waits.append(hits[rate.amount - 1] + rate.duration - now)

@@ -1,3 +1,7 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import get_user
 from django.db import transaction
 from django.http import HttpRequest
 from rest_framework_simplejwt.exceptions import TokenError
@@ -33,6 +37,14 @@ def revoke_all_tokens(*, user: User) -> int:
     return len(revoked)
 
 
+def session_user_of(session):
+    """The active user signed in to `session` (an allauth app session), or None."""
+    request = HttpRequest()
+    request.session = session
+    user = get_user(request)  # checks the session's auth hash and that the user is active
+    return None if user.is_anonymous else user
+
+
 @transaction.atomic
 def logout(*, request: HttpRequest, refresh_token: str, session=None) -> None:
     """Sign out one device: blacklist its refresh token and end its allauth session (if given).
@@ -52,9 +64,7 @@ def logout(*, request: HttpRequest, refresh_token: str, session=None) -> None:
         user_id = str(payload.get("user_id"))
     user = User.objects.filter(pk=user_id).first()
     if session is not None:
-        from allauth.core.internal.sessionkit import get_session_user
-
-        session_user = get_session_user(session)
+        session_user = session_user_of(session)
         if session_user is not None and str(session_user.pk) != user_id:
             raise ValidationFailed(
                 "The session token and the refresh token belong to different users.",
@@ -72,10 +82,8 @@ def exchange_session(*, request: HttpRequest, user: User, via: str) -> dict:
     A browser (cookie) session, as left by the Google redirect flow, is moved into a new app session and the
     cookie session is ended, so the SPA holds the same three things whichever way it signed in.
     """
-    from allauth.headless.internal import sessionkit
-
     if via == "cookie":
-        app_session = sessionkit.new_session()
+        app_session = import_module(settings.SESSION_ENGINE).SessionStore()
         for key, value in request.session.items():
             app_session[key] = value
         app_session.save()

@@ -1,11 +1,11 @@
 """OpenAPI: every operation documents the error envelope for the statuses it can answer."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from orbit.errors import ERROR_CODES
+from orbit.internals import ResponsesAutoSchema
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -19,12 +19,11 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
 
 
-class AutoSchema(SpectacularAutoSchema):
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+class AutoSchema(ResponsesAutoSchema):
+    def add_responses(self, responses, direction):
         # 403 for reads too: some lists need a role above viewer (e.g. invitations need admin).
         for code in ("400", "401", "403", "404", "429", "500"):
-            responses.setdefault(code, self._get_response_for_code(ErrorEnvelopeSerializer, code, direction=direction))
+            responses.setdefault(code, self.response_for(ErrorEnvelopeSerializer, code, direction))
         return responses
 
 
