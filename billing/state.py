@@ -94,7 +94,7 @@ def grace_period() -> timedelta:
 
 
 def changes(workspace, state: BillingState | None, derived: Derived) -> dict:
-    """{field: (old, new)} of what applying `derived` would change (the plan and the visible subscription fields)."""
+    """{field: (old, new)} of what applying `derived` would change: the plan and the fields the API shows."""
     state = state or BillingState(workspace=workspace)
     pairs = {
         "plan": (workspace.plan, derived.plan),
@@ -102,7 +102,6 @@ def changes(workspace, state: BillingState | None, derived: Derived) -> dict:
         "cycle": (state.cycle, derived.cycle),
         "cancel_at_period_end": (state.cancel_at_period_end, derived.cancel_at_period_end),
         "current_period_end": (state.current_period_end, derived.current_period_end),
-        "subscription": (state.subscription_id, derived.subscription_id),
     }
     return {field: pair for field, pair in pairs.items() if pair[0] != pair[1]}
 

@@ -32,11 +32,20 @@ class WorkspaceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "plan", "privacy", "created_at", "deleted_at"]
     list_filter = [DeletedFilter, "plan", "privacy", "created_at"]
     search_fields = ["name", "slug", "owner__email", "industry"]
-    readonly_fields = ["id", "created_at", "updated_at"]
+    readonly_fields = ["id", "billing", "created_at", "updated_at"]
     autocomplete_fields = ["owner"]
     list_select_related = ["owner"]
     inlines = [MembershipInline]
     actions = ["restore"]
+
+    @admin.display(description="billing")
+    def billing(self, workspace):
+        """Link to the workspace's billing state (and from there its Stripe customer and subscription)."""
+        from billing.admin import admin_link
+        from billing.models import BillingState
+
+        state = BillingState.objects.filter(workspace=workspace).first()
+        return admin_link(state, f"{state.status} (Stripe customer {state.customer_id or '—'})") if state else "—"
 
     @admin.action(description="Restore selected (undo soft delete)")
     def restore(self, request, queryset):

@@ -5,30 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('djstripe', '0003_2_11'),
-        ('workspaces', '0003_workspace_onboarding_moved'),
+        ("djstripe", "0003_2_11"),
+        ("workspaces", "0003_workspace_onboarding_moved"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BillingState',
+            name="BillingState",
             fields=[
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='billing', serialize=False, to='workspaces.workspace')),
-                ('status', models.CharField(choices=[('none', 'No subscription'), ('incomplete', 'Incomplete (first payment pending)'), ('trialing', 'Trialing'), ('active', 'Active'), ('past_due', 'Past due'), ('unpaid', 'Unpaid'), ('canceled', 'Canceled')], db_index=True, default='none', max_length=16)),
-                ('cycle', models.CharField(blank=True, help_text='monthly or yearly; empty without a subscription.', max_length=16)),
-                ('current_period_end', models.DateTimeField(blank=True, null=True)),
-                ('cancel_at_period_end', models.BooleanField(default=False)),
-                ('grace_ends_at', models.DateTimeField(blank=True, help_text='Past due: paid limits hold until then, Free limits after.', null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='djstripe.customer', to_field='id')),
-                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='djstripe.subscription', to_field='id')),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="billing",
+                        serialize=False,
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("none", "No subscription"),
+                            ("incomplete", "Incomplete (first payment pending)"),
+                            ("trialing", "Trialing"),
+                            ("active", "Active"),
+                            ("past_due", "Past due"),
+                            ("unpaid", "Unpaid"),
+                            ("canceled", "Canceled"),
+                        ],
+                        db_index=True,
+                        default="none",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.CharField(
+                        blank=True, help_text="monthly or yearly; empty without a subscription.", max_length=16
+                    ),
+                ),
+                ("current_period_end", models.DateTimeField(blank=True, null=True)),
+                ("cancel_at_period_end", models.BooleanField(default=False)),
+                (
+                    "grace_ends_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Past due: paid limits hold until then, Free limits after.", null=True
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="djstripe.customer",
+                        to_field="id",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="djstripe.subscription",
+                        to_field="id",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workspace billing state',
+                "verbose_name": "workspace billing state",
             },
         ),
     ]

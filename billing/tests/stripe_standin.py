@@ -133,14 +133,21 @@ class StripeStandIn:
             latest_invoice=None,
             metadata={},
             plan=item["plan"],
-            **fields,
         )
+        subscription.update(fields)
         self.store["subscription"][subscription_id] = subscription
         return subscription
 
     def update_subscription(self, subscription_id: str, **fields) -> dict:
         subscription = self.store["subscription"][subscription_id]
         subscription.update(fields)
+        return copy.deepcopy(subscription)
+
+    def change_plan(self, subscription_id: str, plan: str, cycle: str) -> dict:
+        """What the portal does on a plan change: the item's price is now another one."""
+        price = self.store["price"][f"price_{plan}_{cycle}"]
+        subscription = self.store["subscription"][subscription_id]
+        subscription["items"]["data"][0]["price"] = copy.deepcopy(price)
         return copy.deepcopy(subscription)
 
     def invoice(self, subscription: dict, *, status: str = "paid") -> dict:
@@ -160,6 +167,8 @@ class StripeStandIn:
             default_tax_rates=[],
             total_tax_amounts=[],
             number=f"ORB-{next(self._ids):04d}",
+            # The fixture leaves `lines` empty (dj-stripe fills it in Python); Stripe sends a list object.
+            lines={"object": "list", "data": [], "has_more": False, "url": "/v1/invoices/lines"},
         )
         self.store["invoice"][invoice["id"]] = invoice
         return invoice

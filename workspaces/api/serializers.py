@@ -200,5 +200,7 @@ class OnboardingStatusSerializer(serializers.Serializer):
     )
     billing_cycle = serializers.CharField(allow_null=True)
     checkout_url = serializers.CharField(
-        allow_null=True, default=None, help_text="Filled in by billing once checkout is wired; null until then."
+        allow_null=True,
+        default=None,
+        help_text="Step 4 with a paid plan: the Stripe Checkout URL to send the browser to; null otherwise.",
     )

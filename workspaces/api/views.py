@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.services import checkout_url_for_intent
 from orbit.idempotency import idempotent
 from workspaces import selectors
 from workspaces.api import serializers as s
@@ -199,8 +200,9 @@ class ActivityViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
 # --- Onboarding --------------------------------------------------------------------------------
 
 
-def _status_response(progress: Onboarding, status_code=status.HTTP_200_OK) -> Response:
-    return Response(s.OnboardingStatusSerializer(onboarding.onboarding_status(progress)).data, status=status_code)
+def _status_response(progress: Onboarding, status_code=status.HTTP_200_OK, *, checkout_url=None) -> Response:
+    data = {**onboarding.onboarding_status(progress), "checkout_url": checkout_url}
+    return Response(s.OnboardingStatusSerializer(data).data, status=status_code)
 
 
 class OnboardingStatusView(APIView):
@@ -244,13 +246,18 @@ class OnboardingGoalsView(APIView):
 
 
 class OnboardingPlanView(APIView):
-    """Step 4: Free completes; a paid plan is stored as intent (billing turns it into a checkout URL)."""
+    """Step 4: Free completes; a paid plan is stored as intent and answered with a Stripe Checkout URL for it
+    (`checkout_url`; null while billing is not configured or the workspace already has a subscription)."""
 
     @extend_schema(request=s.OnboardingPlanSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
         incoming = s.OnboardingPlanSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        return _status_response(onboarding.choose_plan(user=request.user, **incoming.validated_data))
+        progress = onboarding.choose_plan(user=request.user, **incoming.validated_data)
+        url = checkout_url_for_intent(
+            workspace=progress.workspace, plan=progress.plan_intent, cycle=progress.billing_cycle
+        )
+        return _status_response(progress, checkout_url=url)
 
 
 class OnboardingSkipView(APIView):
