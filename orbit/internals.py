@@ -1,9 +1,11 @@
 """The one place Orbit reaches into libraries' private code, because they offer no public way.
 
-Each use below names what it relies on. `orbit/tests/test_internals.py` pins the versions these were read
-against and exercises each use, so an upgrade fails there, loudly and by name, instead of somewhere in a
-request. Everything else in Orbit uses public APIs only (allauth's `allauth.core.ratelimit.consume`,
-Django's session store and `django.contrib.auth.get_user`, drf-spectacular's `AutoSchema`).
+Each use below names what it relies on; one more lives in orbit/gunicorn_worker.py, which gunicorn imports
+before Django is set up (gunicorn's `Worker.handle_error` writing its HTML error page).
+`orbit/tests/test_internals.py` pins the versions these were read against and exercises each use, so an upgrade
+fails there, loudly and by name, instead of somewhere in a request. Everything else in Orbit uses public APIs
+only (allauth's `allauth.core.ratelimit.consume`, Django's session store and `django.contrib.auth.get_user`,
+drf-spectacular's `AutoSchema`).
 """
 
 from allauth.core.internal import ratelimit as _allauth_ratelimit
@@ -12,7 +14,7 @@ from django.http import HttpRequest
 from drf_spectacular.openapi import AutoSchema as _SpectacularAutoSchema
 
 # Versions these adapters were written against; test_internals fails when the installed ones differ.
-PINNED = {"django-allauth": "65.22.1", "drf-spectacular": "0.30.0"}
+PINNED = {"django-allauth": "65.22.1", "drf-spectacular": "0.30.0", "gunicorn": "23.0.0"}
 
 # --- django-allauth: rate-limit state (for Retry-After) --------------------------------------------
 # allauth answers 429 without saying when to retry and exposes no reader of its counters. Relied on:

@@ -77,9 +77,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "orbit.middleware.RequestIdMiddleware",
+    "orbit.apiguard.JsonErrorsMiddleware",  # no HTML error page on /api/ or /_allauth/, whatever DEBUG is
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "orbit.apiguard.JsonBodyGuardMiddleware",  # JSON bodies too deep for Python's parser: 400, before any view
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

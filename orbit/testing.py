@@ -56,12 +56,12 @@ def start_qcluster(*, stderr=subprocess.DEVNULL, **env: str) -> subprocess.Popen
 
 @contextmanager
 def serve(*, port: int | None = None, workers: int = 1, **env: str):
-    """A real gunicorn serving orbit.wsgi on 127.0.0.1:`port` (a free one by default) with the test settings on the
-    test database; yields its base URL once /api/health answers, and stops it afterwards. Rows must be committed
-    for it to see them (transactional tests)."""
+    """A real gunicorn, configured by gunicorn.conf.py as in production, serving orbit.wsgi on 127.0.0.1:`port` (a
+    free one by default) with the test settings on the test database; yields its base URL once /api/health
+    answers, and stops it afterwards. Rows must be committed for it to see them (transactional tests)."""
     port = port or free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "orbit.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
         cwd=settings.BASE_DIR,
         env=child_env(**{"DJANGO_SETTINGS_MODULE": "orbit.test_settings", **env}),
         stdout=subprocess.DEVNULL,

@@ -20,6 +20,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("", views.root, name="root"),
     path("api/", include(api_patterns)),
     # Unknown API paths answer in the error envelope even with DEBUG on.
     re_path(r"^api/", http_errors.not_found),

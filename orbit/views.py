@@ -1,7 +1,10 @@
-"""Liveness and readiness probes."""
+"""The root answer and the liveness and readiness probes."""
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -71,3 +74,17 @@ class ReadyView(APIView):
             checks["queue"] = _queue_check()
         ready = all(check["ok"] for check in checks.values()) and len(checks) == 3
         return Response({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+@require_safe
+def root(request):
+    """`GET /`: what this server is and where to start, instead of a 404 page."""
+    return JsonResponse(
+        {
+            "name": "Orbit API",
+            "docs": reverse("docs"),
+            "schema": reverse("schema"),
+            "health": reverse("health"),
+            "auth_docs": "/_allauth/openapi.html",
+        }
+    )

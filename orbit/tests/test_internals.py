@@ -1,6 +1,7 @@
 """Library internals Orbit relies on (orbit/internals.py), pinned: an upgrade fails here, by name, first."""
 
 import inspect
+import json
 import re
 import time
 from importlib.metadata import version
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from gunicorn.workers.base import Worker
 
 from accounts.services import session_user_of
 from orbit import internals
@@ -41,6 +43,33 @@ def test_the_private_names_exist_with_the_signatures_used():
     ]
     assert list(inspect.signature(SpectacularAutoSchema._get_response_bodies).parameters) == ["self", "direction"]
     assert "direction" in inspect.signature(SpectacularAutoSchema._get_response_for_code).parameters
+    assert list(inspect.signature(Worker.handle_error).parameters) == ["self", "req", "client", "addr", "exc"]
+
+
+def test_gunicorns_error_page_is_rewritten_as_the_envelope():
+    from gunicorn import util
+    from gunicorn.http.errors import LimitRequestLine
+
+    from orbit.gunicorn_worker import JsonErrorsSyncWorker, _Capture, json_error
+
+    page = _Capture()
+    util.write_error(page, 431, "Request Header Fields Too Large", "Error parsing headers: 'limit'")
+    head, _, body = json_error(page.data).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["error"]["code"] == "bad_request"
+
+    class Log:
+        def warning(self, *args):
+            pass
+
+    worker = JsonErrorsSyncWorker.__new__(JsonErrorsSyncWorker)  # handle_error needs only a log
+    worker.log = Log()
+    client = _Capture()
+    worker.handle_error(None, client, ("127.0.0.1", 1), LimitRequestLine(5000, 4094))
+    status_line, _, rest = client.data.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 400 Bad Request"
+    assert json.loads(rest.partition(b"\r\n\r\n")[2])["error"]["code"] == "bad_request"
 
 
 @pytest.mark.django_db
