@@ -111,7 +111,7 @@ def apply_state(*, workspace, derived: Derived, customer_id: str | None, source:
     """Write `derived` to the workspace; returns the changes (empty when it already matched)."""
     from djstripe.models import Customer, Subscription
 
-    from workspaces.activity import record
+    from workspaces.activity import Verb, record
     from workspaces.models import Workspace
 
     Workspace.objects.lock(workspace.pk)
@@ -141,16 +141,20 @@ def apply_state(*, workspace, derived: Derived, customer_id: str | None, source:
     meta = {"source": source, "subscription_id": derived.subscription_id}
     if "plan" in diff:
         old, new = diff["plan"]
-        record(workspace=workspace, actor=actor, verb="billing.plan_changed", metadata={**meta, "from": old, "to": new})
+        record(
+            workspace=workspace, actor=actor, verb=Verb.BILLING_PLAN_CHANGED, metadata={**meta, "from": old, "to": new}
+        )
     if derived.status != old_status:
         record(
             workspace=workspace,
             actor=actor,
-            verb="billing.status_changed",
+            verb=Verb.BILLING_STATUS_CHANGED,
             metadata={**meta, "from": old_status, "to": derived.status, "grace_ends_at": _iso(state.grace_ends_at)},
         )
     if "cancel_at_period_end" in diff and derived.status in PAYING:
-        verb = "billing.cancellation_scheduled" if derived.cancel_at_period_end else "billing.cancellation_withdrawn"
+        verb = (
+            Verb.BILLING_CANCELLATION_SCHEDULED if derived.cancel_at_period_end else Verb.BILLING_CANCELLATION_WITHDRAWN
+        )
         record(
             workspace=workspace,
             actor=actor,

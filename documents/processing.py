@@ -26,6 +26,7 @@ from documents import text_extraction
 from documents.models import Document, DocumentPage
 from orbit.blobstore import BlobMissing, BlobUnavailable, get_blob_store
 from workspaces import activity
+from workspaces.activity import Verb
 
 logger = structlog.get_logger(__name__)
 
@@ -65,7 +66,7 @@ def _fail(document: Document, claim, message: str) -> bool:
             activity.record(
                 workspace=document.workspace,
                 actor=None,
-                verb="document.failed",
+                verb=Verb.DOCUMENT_FAILED,
                 target=document,
                 metadata={"filename": document.filename, "stage": "processing", "run": document.processing_run},
             )
@@ -119,7 +120,7 @@ def _store(document: Document, claim, pages: list[text_extraction.ExtractedPage]
         activity.record(
             workspace=document.workspace,
             actor=None,
-            verb="document.processed",
+            verb=Verb.DOCUMENT_PROCESSED,
             target=document,
             metadata={
                 "filename": document.filename,

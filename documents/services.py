@@ -34,6 +34,7 @@ from orbit.errors import (
     ValidationFailed,
 )
 from workspaces import activity
+from workspaces.activity import Verb
 
 logger = structlog.get_logger(__name__)
 
@@ -199,7 +200,7 @@ def update_document(*, document: Document, actor, filename: str | None = None, p
         activity.record(
             workspace=locked.workspace,
             actor=actor,
-            verb="document.updated",
+            verb=Verb.DOCUMENT_UPDATED,
             target=locked,
             metadata={"fields": changed},
         )
@@ -260,7 +261,7 @@ def _reject(document: Document, error: OrbitError, *, actor, scan_status: str = 
             activity.record(
                 workspace=document.workspace,
                 actor=actor,
-                verb="document.failed",
+                verb=Verb.DOCUMENT_FAILED,
                 target=document,
                 metadata={"filename": document.filename, "stage": "confirm", "error": error.code},
             )
@@ -395,7 +396,7 @@ def _accept(*, document: Document, actor, size: int, sha256: str, detected: str)
     activity.record(
         workspace=locked.workspace,
         actor=actor,
-        verb="document.uploaded",
+        verb=Verb.DOCUMENT_UPLOADED,
         target=locked,
         metadata={"filename": locked.filename, "size_bytes": size, "content_type": detected},
     )
@@ -421,7 +422,7 @@ def delete_document(*, document: Document, actor) -> None:
             activity.record(
                 workspace=document.workspace,
                 actor=actor,
-                verb="document.deleted",
+                verb=Verb.DOCUMENT_DELETED,
                 target=document,
                 metadata={"filename": document.filename, "size_bytes": document.size_bytes},
             )

@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "ScopeStatusEnum": "scopes.models.Scope.Status",
         "MemberRoleEnum": "workspaces.api.serializers.ROLE_CHOICES",
         "BillingCycleEnum": "billing.prices.CYCLES",
+        "ActivityVerbEnum": "workspaces.models.ActivityEvent.Verb",
     },
     "APPEND_COMPONENTS": {},
 }

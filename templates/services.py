@@ -7,6 +7,7 @@ from scopes.models import Scope, ScopeSection
 from scopes.services.sections import append_sections, lock_scope
 from templates.models import Template
 from workspaces import activity
+from workspaces.activity import Verb
 
 EDITABLE_FIELDS = ("name", "description", "category", "sections")
 
@@ -56,7 +57,7 @@ def create_template(
     )
     template.full_clean()
     template.save()
-    activity.record(workspace=workspace, actor=actor, verb="template.created", target=template)
+    activity.record(workspace=workspace, actor=actor, verb=Verb.TEMPLATE_CREATED, target=template)
     return template
 
 
@@ -89,7 +90,7 @@ def update_template(*, template: Template, actor, values: dict) -> Template:
     activity.record(
         workspace=template.workspace,
         actor=actor,
-        verb="template.updated",
+        verb=Verb.TEMPLATE_UPDATED,
         target=template,
         metadata={"fields": sorted(values)},
     )
@@ -102,7 +103,7 @@ def delete_template(*, template: Template, actor) -> None:
     activity.record(
         workspace=template.workspace,
         actor=actor,
-        verb="template.deleted",
+        verb=Verb.TEMPLATE_DELETED,
         target=template,
         metadata={"name": template.name},
     )
@@ -129,7 +130,7 @@ def apply_template(*, template: Template, scope: Scope, actor) -> dict:
     activity.record(
         workspace=scope.workspace,
         actor=actor,
-        verb="template.applied",
+        verb=Verb.TEMPLATE_APPLIED,
         target=scope,
         metadata={"template_id": str(template.pk), "added": len(added), "skipped": skipped},
     )

@@ -1,12 +1,17 @@
-"""The activity log's single write path. Call `record(...)` from services at each key action."""
+"""The activity log's single write path. Call `record(...)` from services at each key action, with a `Verb`."""
 
 from django.db import models
 
 from workspaces.models import ActivityEvent
 
+Verb = ActivityEvent.Verb
 
-def record(*, workspace, actor, verb: str, target: models.Model | None = None, metadata: dict | None = None):
-    """Append one event. `verb` is dotted, e.g. "member.invited"; `target` any model instance."""
+
+def record(*, workspace, actor, verb: Verb, target: models.Model | None = None, metadata: dict | None = None):
+    """Append one event. `verb` is an `ActivityEvent.Verb` (a new kind of event adds its member there first);
+    `target` any model instance. A free string is refused, so a misspelt verb fails in the first test run."""
+    if not isinstance(verb, Verb):
+        raise TypeError(f"activity.record needs an ActivityEvent.Verb, not {verb!r}.")
     return ActivityEvent.objects.create(
         workspace=workspace,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

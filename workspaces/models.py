@@ -123,11 +123,53 @@ class Invitation(TimestampedModel):
 class ActivityEvent(TimestampedModel):
     """Append-only log of what happened in a workspace. Written only through `workspaces.activity.record`."""
 
+    class Verb(models.TextChoices):
+        """Every verb the feed can hold, `<target kind>.<what happened>`. An app adds its verbs here."""
+
+        WORKSPACE_CREATED = "workspace.created", "Workspace created"
+        WORKSPACE_UPDATED = "workspace.updated", "Workspace updated"
+        WORKSPACE_DELETED = "workspace.deleted", "Workspace deleted"
+        WORKSPACE_OWNERSHIP_TRANSFERRED = "workspace.ownership_transferred", "Ownership transferred"
+        MEMBER_INVITED = "member.invited", "Member invited"
+        MEMBER_INVITATION_RESENT = "member.invitation_resent", "Invitation resent"
+        MEMBER_INVITATION_REVOKED = "member.invitation_revoked", "Invitation revoked"
+        MEMBER_JOINED = "member.joined", "Member joined"
+        MEMBER_ROLE_CHANGED = "member.role_changed", "Member's role changed"
+        MEMBER_REMOVED = "member.removed", "Member removed"
+        MEMBER_LEFT = "member.left", "Member left"
+        PROJECT_CREATED = "project.created", "Project created"
+        PROJECT_UPDATED = "project.updated", "Project updated"
+        PROJECT_ARCHIVED = "project.archived", "Project archived"
+        PROJECT_UNARCHIVED = "project.unarchived", "Project unarchived"
+        PROJECT_DELETED = "project.deleted", "Project deleted"
+        SCOPE_CREATED = "scope.created", "Scope created"
+        SCOPE_UPDATED = "scope.updated", "Scope updated"
+        SCOPE_STATUS_CHANGED = "scope.status_changed", "Scope status changed"
+        SCOPE_DUPLICATED = "scope.duplicated", "Scope duplicated"
+        SCOPE_DELETED = "scope.deleted", "Scope moved to the trash"
+        SCOPE_RESTORED = "scope.restored", "Scope restored"
+        COMMENT_ADDED = "comment.added", "Comment added"
+        COMMENT_RESOLVED = "comment.resolved", "Comment resolved"
+        COMMENT_UNRESOLVED = "comment.unresolved", "Comment reopened"
+        TEMPLATE_CREATED = "template.created", "Template created"
+        TEMPLATE_UPDATED = "template.updated", "Template updated"
+        TEMPLATE_DELETED = "template.deleted", "Template deleted"
+        TEMPLATE_APPLIED = "template.applied", "Template applied"
+        DOCUMENT_UPLOADED = "document.uploaded", "Document uploaded"
+        DOCUMENT_UPDATED = "document.updated", "Document updated"
+        DOCUMENT_PROCESSED = "document.processed", "Document processed"
+        DOCUMENT_FAILED = "document.failed", "Document failed"
+        DOCUMENT_DELETED = "document.deleted", "Document deleted"
+        BILLING_PLAN_CHANGED = "billing.plan_changed", "Plan changed"
+        BILLING_STATUS_CHANGED = "billing.status_changed", "Subscription status changed"
+        BILLING_CANCELLATION_SCHEDULED = "billing.cancellation_scheduled", "Cancellation scheduled"
+        BILLING_CANCELLATION_WITHDRAWN = "billing.cancellation_withdrawn", "Cancellation withdrawn"
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    verb = models.CharField(max_length=64, db_index=True)
+    verb = models.CharField(max_length=64, db_index=True, choices=Verb.choices)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     metadata = models.JSONField(default=dict, blank=True)

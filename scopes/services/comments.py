@@ -12,6 +12,7 @@ from orbit.errors import PermissionDenied, ValidationFailed
 from scopes.models import Comment, Scope, ScopeSection
 from scopes.services.sections import lock_scope
 from workspaces import activity
+from workspaces.activity import Verb
 from workspaces.models import Membership
 
 
@@ -58,7 +59,7 @@ def add_comment(
     activity.record(
         workspace=scope.workspace,
         actor=author,
-        verb="comment.added",
+        verb=Verb.COMMENT_ADDED,
         target=scope,
         metadata={"comment_id": str(comment.pk), "section_id": str(section.pk) if section else None},
     )
@@ -105,7 +106,7 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
         activity.record(
             workspace=membership.workspace,
             actor=membership.user,
-            verb="comment.resolved",
+            verb=Verb.COMMENT_RESOLVED,
             target=comment.scope,
             metadata={"comment_id": str(comment.pk)},
         )
@@ -115,7 +116,7 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
         activity.record(
             workspace=membership.workspace,
             actor=membership.user,
-            verb="comment.unresolved",
+            verb=Verb.COMMENT_UNRESOLVED,
             target=comment.scope,
             metadata={"comment_id": str(comment.pk)},
         )

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from scopes.models import Project
 from workspaces import activity
+from workspaces.activity import Verb
 
 EDITABLE_FIELDS = ("name", "client_name", "description")
 
@@ -13,7 +14,7 @@ def create_project(*, workspace, actor, name: str, client_name: str = "", descri
     project = Project(workspace=workspace, name=name, client_name=client_name, description=description)
     project.full_clean()
     project.save()
-    activity.record(workspace=workspace, actor=actor, verb="project.created", target=project)
+    activity.record(workspace=workspace, actor=actor, verb=Verb.PROJECT_CREATED, target=project)
     return project
 
 
@@ -28,7 +29,7 @@ def update_project(*, project: Project, actor, values: dict) -> Project:
         activity.record(
             workspace=project.workspace,
             actor=actor,
-            verb="project.updated",
+            verb=Verb.PROJECT_UPDATED,
             target=project,
             metadata={"fields": changed},
         )
@@ -40,7 +41,7 @@ def set_project_status(*, project: Project, actor, status: str) -> Project:
     if project.status != status:
         project.status = status
         project.save(update_fields=["status", "updated_at"])
-        verb = "project.archived" if status == Project.Status.ARCHIVED else "project.unarchived"
+        verb = Verb.PROJECT_ARCHIVED if status == Project.Status.ARCHIVED else Verb.PROJECT_UNARCHIVED
         activity.record(workspace=project.workspace, actor=actor, verb=verb, target=project)
     return project
 
@@ -56,7 +57,7 @@ def delete_project(*, project: Project, actor) -> None:
     activity.record(
         workspace=project.workspace,
         actor=actor,
-        verb="project.deleted",
+        verb=Verb.PROJECT_DELETED,
         target=project,
         metadata={"name": project.name},
     )

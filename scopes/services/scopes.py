@@ -12,6 +12,7 @@ from scopes import search
 from scopes.models import Project, Scope, ScopeSection
 from scopes.services.sections import build_sections
 from workspaces import activity
+from workspaces.activity import Verb
 
 TRASH_RETENTION = timedelta(days=30)
 EDITABLE_FIELDS = ("title", "client_name", "summary", "project")
@@ -77,7 +78,7 @@ def create_scope(
     activity.record(
         workspace=workspace,
         actor=actor,
-        verb="scope.created",
+        verb=Verb.SCOPE_CREATED,
         target=scope,
         metadata={"template_id": str(template.pk)} if template is not None else {},
     )
@@ -102,7 +103,7 @@ def update_scope(*, scope: Scope, actor, values: dict, expected_version: int | N
     activity.record(
         workspace=scope.workspace,
         actor=actor,
-        verb="scope.updated",
+        verb=Verb.SCOPE_UPDATED,
         target=scope,
         metadata={"fields": sorted(values), "version": scope.version},
     )
@@ -123,7 +124,7 @@ def transition_scope(*, scope: Scope, actor, status: str, expected_version: int 
     activity.record(
         workspace=scope.workspace,
         actor=actor,
-        verb="scope.status_changed",
+        verb=Verb.SCOPE_STATUS_CHANGED,
         target=scope,
         metadata={"from": current, "to": status},
     )
@@ -163,7 +164,7 @@ def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
     activity.record(
         workspace=scope.workspace,
         actor=actor,
-        verb="scope.duplicated",
+        verb=Verb.SCOPE_DUPLICATED,
         target=copy,
         metadata={"source_id": str(scope.pk)},
     )
@@ -174,13 +175,13 @@ def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
 def trash_scope(*, scope: Scope, actor) -> None:
     """Soft delete: the scope leaves lists and can be restored for TRASH_RETENTION, then cleanup purges it."""
     if Scope.objects.filter(pk=scope.pk, deleted_at__isnull=True).update(deleted_at=timezone.now()):
-        activity.record(workspace=scope.workspace, actor=actor, verb="scope.deleted", target=scope)
+        activity.record(workspace=scope.workspace, actor=actor, verb=Verb.SCOPE_DELETED, target=scope)
 
 
 @transaction.atomic
 def restore_scope(*, scope: Scope, actor) -> Scope:
     if Scope.objects.filter(pk=scope.pk, deleted_at__isnull=False).update(deleted_at=None, updated_at=timezone.now()):
-        activity.record(workspace=scope.workspace, actor=actor, verb="scope.restored", target=scope)
+        activity.record(workspace=scope.workspace, actor=actor, verb=Verb.SCOPE_RESTORED, target=scope)
     scope.refresh_from_db()
     return scope
 

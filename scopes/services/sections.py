@@ -16,6 +16,7 @@ from orbit.errors import ValidationFailed
 from scopes import search
 from scopes.models import Scope, ScopeSection
 from workspaces import activity
+from workspaces.activity import Verb
 
 EDITABLE_FIELDS = ("section_type", "title", "content", "confidence", "ai_generated", "sources")
 _SEARCHED_FIELDS = {"title", "content"}
@@ -55,7 +56,7 @@ def append_sections(*, scope: Scope, actor, specs: list[dict], record: bool = Tr
         activity.record(
             workspace=scope.workspace,
             actor=actor,
-            verb="scope.updated",
+            verb=Verb.SCOPE_UPDATED,
             target=scope,
             metadata={"change": "sections_added", "section_ids": [str(s.pk) for s in sections]},
         )
@@ -80,7 +81,7 @@ def update_section(*, section: ScopeSection, actor, values: dict, expected_versi
     activity.record(
         workspace=section.scope.workspace,
         actor=actor,
-        verb="scope.updated",
+        verb=Verb.SCOPE_UPDATED,
         target=section.scope,
         metadata={"change": "section_updated", "section_id": str(section.pk), "fields": sorted(values)},
     )
@@ -101,7 +102,7 @@ def delete_section(*, section: ScopeSection, actor) -> None:
     activity.record(
         workspace=scope.workspace,
         actor=actor,
-        verb="scope.updated",
+        verb=Verb.SCOPE_UPDATED,
         target=scope,
         metadata={"change": "section_deleted", "section_id": str(section.pk), "title": section.title},
     )
@@ -132,6 +133,6 @@ def reorder_sections(*, scope: Scope, actor, order: list[UUID]) -> list[ScopeSec
         )
     search.refresh([scope.pk])
     activity.record(
-        workspace=scope.workspace, actor=actor, verb="scope.updated", target=scope, metadata={"change": "reordered"}
+        workspace=scope.workspace, actor=actor, verb=Verb.SCOPE_UPDATED, target=scope, metadata={"change": "reordered"}
     )
     return list(ScopeSection.objects.filter(scope=scope).order_by("position"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from billing.plans import enforce_limit
 from orbit.errors import NotFound, PermissionDenied
-from workspaces.activity import record
+from workspaces.activity import Verb, record
 from workspaces.errors import AlreadyMember, EmailMismatch, InvitationExpired, InvitationRevoked, InvitationUsed
 from workspaces.models import Invitation, Membership, Workspace
 
@@ -104,7 +104,7 @@ def invite(*, workspace: Workspace, inviter_membership: Membership, email: str, 
     record(
         workspace=workspace,
         actor=inviter_membership.user,
-        verb="member.invited",
+        verb=Verb.MEMBER_INVITED,
         target=invitation,
         metadata={"email": email, "role": Role(role).label},
     )
@@ -134,7 +134,7 @@ def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
     token = _new_token(invitation, now)
     invitation.save(update_fields=["token_hash", "expires_at", "updated_at"])
     _send_invitation_mail(invitation, token)
-    record(workspace=invitation.workspace, actor=actor, verb="member.invitation_resent", target=invitation)
+    record(workspace=invitation.workspace, actor=actor, verb=Verb.MEMBER_INVITATION_RESENT, target=invitation)
     return invitation
 
 
@@ -150,7 +150,7 @@ def revoke_invitation(*, invitation: Invitation, actor) -> None:
     record(
         workspace=invitation.workspace,
         actor=actor,
-        verb="member.invitation_revoked",
+        verb=Verb.MEMBER_INVITATION_REVOKED,
         target=invitation,
         metadata={"email": invitation.email},
     )
@@ -202,7 +202,7 @@ def accept_invitation(*, token: str, user) -> Membership:
     record(
         workspace=workspace,
         actor=user,
-        verb="member.joined",
+        verb=Verb.MEMBER_JOINED,
         target=user,
         metadata={"role": Role(invitation.role).label, "invitation_id": str(invitation.pk)},
     )

@@ -7,7 +7,7 @@ after the other and the second sees the first's result (no read-then-write race)
 from django.db import transaction
 
 from orbit.errors import NotFound, PermissionDenied, ValidationFailed
-from workspaces.activity import record
+from workspaces.activity import Verb, record
 from workspaces.errors import LastOwner
 from workspaces.models import Membership, Workspace
 
@@ -68,7 +68,7 @@ def change_role(*, membership: Membership, role: int, actor_membership: Membersh
     record(
         workspace=membership.workspace,
         actor=actor_membership.user,
-        verb="member.role_changed",
+        verb=Verb.MEMBER_ROLE_CHANGED,
         target=membership.user,
         metadata={"from": Role(previous).label, "to": Role(role).label},
     )
@@ -88,7 +88,7 @@ def remove_member(*, membership: Membership, actor_membership: Membership) -> No
     record(
         workspace=membership.workspace,
         actor=actor_membership.user,
-        verb="member.removed",
+        verb=Verb.MEMBER_REMOVED,
         target=membership.user,
         metadata={"role": Role(membership.role).label},
     )
@@ -102,7 +102,7 @@ def leave_workspace(*, membership: Membership) -> None:
     if membership.role == Role.OWNER:
         _hand_over_billing_owner(membership)
     membership.delete()
-    record(workspace=membership.workspace, actor=membership.user, verb="member.left", target=membership.user)
+    record(workspace=membership.workspace, actor=membership.user, verb=Verb.MEMBER_LEFT, target=membership.user)
 
 
 @transaction.atomic
@@ -129,7 +129,7 @@ def transfer_ownership(*, workspace: Workspace, actor_membership: Membership, to
     record(
         workspace=workspace,
         actor=actor_membership.user,
-        verb="workspace.ownership_transferred",
+        verb=Verb.WORKSPACE_OWNERSHIP_TRANSFERRED,
         target=target.user,
         metadata={"from_user_id": str(actor_membership.user_id)},
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from orbit.errors import ValidationFailed
-from workspaces.activity import record
+from workspaces.activity import Verb, record
 from workspaces.models import Membership, Workspace
 
 SLUG_MAX = 64
@@ -43,7 +43,7 @@ def create_workspace(*, owner, name: str, industry: str = "", **fields) -> Works
     workspace.full_clean(exclude=["slug"])
     _save_with_unique_slug(workspace, slug_base(workspace.name))
     Membership.objects.create(workspace=workspace, user=owner, role=Membership.Role.OWNER)
-    record(workspace=workspace, actor=owner, verb="workspace.created", target=workspace)
+    record(workspace=workspace, actor=owner, verb=Verb.WORKSPACE_CREATED, target=workspace)
     return workspace
 
 
@@ -72,7 +72,7 @@ def update_workspace(*, workspace: Workspace, actor, **changes) -> Workspace:
         record(
             workspace=workspace,
             actor=actor,
-            verb="workspace.updated",
+            verb=Verb.WORKSPACE_UPDATED,
             target=workspace,
             metadata={"fields": sorted(changes)},
         )
@@ -84,4 +84,4 @@ def delete_workspace(*, workspace: Workspace, actor) -> None:
     """Soft delete: the workspace disappears for everyone at once (membership resolution skips it)."""
     workspace.deleted_at = timezone.now()
     workspace.save(update_fields=["deleted_at", "updated_at"])
-    record(workspace=workspace, actor=actor, verb="workspace.deleted", target=workspace)
+    record(workspace=workspace, actor=actor, verb=Verb.WORKSPACE_DELETED, target=workspace)

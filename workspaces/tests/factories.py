@@ -63,4 +63,4 @@ class ActivityEventFactory(factory.django.DjangoModelFactory):
 
     workspace = factory.SubFactory(WorkspaceFactory)
     actor = factory.LazyAttribute(lambda event: event.workspace.owner)
-    verb = "workspace.updated"
+    verb = ActivityEvent.Verb.WORKSPACE_UPDATED

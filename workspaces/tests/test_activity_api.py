@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
-from workspaces.activity import record
+from workspaces.activity import Verb, record
 from workspaces.models import ActivityEvent, Workspace
 from workspaces.tests.factories import ActivityEventFactory
 from workspaces.tests.test_invitations_api import token_from_last_mail
@@ -15,7 +15,7 @@ def feed(workspace):
 
 @pytest.mark.parametrize("role", ["owner", "admin", "editor", "viewer"])
 def test_every_member_reads_the_feed(role, member, workspace):
-    record(workspace=workspace, actor=workspace.owner, verb="workspace.updated", target=workspace)
+    record(workspace=workspace, actor=workspace.owner, verb=Verb.WORKSPACE_UPDATED, target=workspace)
     response = member(role).get(feed(workspace))
     assert response.status_code == 200
     event = response.json()["results"][0]
@@ -26,27 +26,28 @@ def test_every_member_reads_the_feed(role, member, workspace):
 
 
 def test_feed_is_newest_first_and_cursor_paginated(member, workspace):
-    for n in range(5):
-        record(workspace=workspace, actor=None, verb=f"test.{n}")
+    verbs = list(Verb)[:5]
+    for verb in verbs:
+        record(workspace=workspace, actor=None, verb=verb)
     client = member("viewer")
     first = client.get(feed(workspace), {"limit": 3}).json()
-    assert [item["verb"] for item in first["results"]] == ["test.4", "test.3", "test.2"]
+    assert [item["verb"] for item in first["results"]] == [verbs[4], verbs[3], verbs[2]]
     second = client.get(first["next"]).json()
-    assert [item["verb"] for item in second["results"]] == ["test.1", "test.0"]
+    assert [item["verb"] for item in second["results"]] == [verbs[1], verbs[0]]
     assert second["next"] is None
 
 
 def test_feed_excludes_other_workspaces(member, workspace, other_workspace):
-    record(workspace=other_workspace, actor=None, verb="secret.thing")
+    record(workspace=other_workspace, actor=None, verb=Verb.SCOPE_CREATED)
     verbs = [item["verb"] for item in member("viewer").get(feed(workspace)).json()["results"]]
-    assert "secret.thing" not in verbs
+    assert "scope.created" not in verbs
 
 
 def test_filters_by_verb_actor_and_target(member, workspace):
     someone = UserFactory()
-    record(workspace=workspace, actor=someone, verb="member.joined", target=someone)
-    record(workspace=workspace, actor=workspace.owner, verb="member.removed", target=someone)
-    record(workspace=workspace, actor=workspace.owner, verb="workspace.updated", target=workspace)
+    record(workspace=workspace, actor=someone, verb=Verb.MEMBER_JOINED, target=someone)
+    record(workspace=workspace, actor=workspace.owner, verb=Verb.MEMBER_REMOVED, target=someone)
+    record(workspace=workspace, actor=workspace.owner, verb=Verb.WORKSPACE_UPDATED, target=workspace)
     client = member("viewer")
 
     def verbs(**params):
@@ -54,12 +55,43 @@ def test_filters_by_verb_actor_and_target(member, workspace):
         assert response.status_code == 200, response.content
         return sorted(item["verb"] for item in response.json()["results"])
 
-    assert verbs(verb="member.joined") == ["member.joined"]
+    assert verbs(verb=Verb.MEMBER_JOINED) == ["member.joined"]
     assert verbs(verb_prefix="member.") == ["member.joined", "member.removed"]
     assert verbs(actor=str(someone.pk)) == ["member.joined"]
     assert verbs(target_type="accounts.user", target_id=str(someone.pk)) == ["member.joined", "member.removed"]
     assert client.get(feed(workspace), {"actor": "not-a-uuid"}).status_code == 400
     assert client.get(feed(workspace), {"ordering": "verb"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("verb", "member.joind"), ("verb", "member."), ("verb_prefix", "memebr."), ("verb_prefix", "x")],
+)
+def test_unknown_verbs_and_prefixes_are_refused(param, value, member, workspace):
+    """The filters are validated against ActivityEvent.Verb: a misspelt verb is a 400 naming it, not an empty feed."""
+    record(workspace=workspace, actor=None, verb=Verb.MEMBER_JOINED)
+    response = member("viewer").get(feed(workspace), {param: value})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert param in response.json()["error"]["details"]
+
+
+@pytest.mark.parametrize("verb", ["member.joined", "x.y", ""])
+def test_record_takes_only_a_verb_member(verb, workspace):
+    with pytest.raises(TypeError, match="ActivityEvent.Verb"):
+        record(workspace=workspace, actor=None, verb=verb)
+    assert not ActivityEvent.objects.exists()
+
+
+def test_the_schema_lists_the_verbs(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    assert schema["components"]["schemas"]["ActivityVerbEnum"]["enum"] == list(Verb.values)
+    assert "#/components/schemas/ActivityVerbEnum" in str(
+        schema["components"]["schemas"]["ActivityEvent"]["properties"]["verb"]
+    )
+    feed_operation = next(path["get"] for url, path in schema["paths"].items() if url.endswith("/activity/"))
+    verb_param = next(p for p in feed_operation["parameters"] if p["name"] == "verb")
+    assert sorted(verb_param["schema"]["enum"]) == sorted(Verb.values)
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -74,11 +106,11 @@ def test_feed_runs_constant_queries(count, member, workspace, django_assert_num_
 
 
 def test_events_are_append_only(workspace):
-    event = record(workspace=workspace, actor=None, verb="x.y")
-    event.verb = "changed"
+    event = record(workspace=workspace, actor=None, verb=Verb.SCOPE_CREATED)
+    event.verb = Verb.SCOPE_DELETED
     with pytest.raises(ValueError, match="append-only"):
         event.save()
-    assert ActivityEvent.objects.get(pk=event.pk).verb == "x.y"
+    assert ActivityEvent.objects.get(pk=event.pk).verb == "scope.created"
 
 
 def test_key_actions_leave_a_trail(auth_client, make_client, committed):

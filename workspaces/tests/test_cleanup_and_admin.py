@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from workspaces.activity import record
+from workspaces.activity import Verb, record
 from workspaces.cleanup import cleanup
 from workspaces.models import Invitation
 from workspaces.tests.factories import InvitationFactory, MembershipFactory
@@ -45,7 +45,7 @@ def test_cleanup_command_runs_it(workspace, capsys):
 def test_admin_lists_search_and_filter(model, query, staff_client, workspace):
     MembershipFactory(workspace=workspace)
     InvitationFactory(workspace=workspace)
-    record(workspace=workspace, actor=workspace.owner, verb="member.joined")
+    record(workspace=workspace, actor=workspace.owner, verb=Verb.MEMBER_JOINED)
     response = staff_client.get(f"/admin/workspaces/{model}/{query}")
     assert response.status_code == 200
 
@@ -57,7 +57,7 @@ def test_admin_never_shows_the_token_hash_and_activity_is_read_only(staff_client
     assert invitation.token_hash not in page.content.decode()
     assert 'name="token_hash"' not in page.content.decode()
     assert staff_client.get("/admin/workspaces/invitation/add/").status_code == 403
-    event = record(workspace=workspace, actor=None, verb="x.y")
+    event = record(workspace=workspace, actor=None, verb=Verb.SCOPE_CREATED)
     page = staff_client.get(f"/admin/workspaces/activityevent/{event.pk}/change/")
     assert page.status_code == 200
     assert 'name="verb"' not in page.content.decode()
