@@ -27,15 +27,16 @@ from documents.models import Document
 from orbit.errors import Conflict, NotFound, OrbitError
 from scopes.models import Project, Scope
 from workspaces import activity
+from workspaces.activity import Verb
 
 logger = structlog.get_logger(__name__)
 
 SUCCESS_VERBS = {
-    AIRun.Kind.EXTRACT: "ai.scope_extracted",
-    AIRun.Kind.SUGGEST: "ai.suggestions_made",
-    AIRun.Kind.ANALYZE: "ai.scope_analyzed",
+    AIRun.Kind.EXTRACT: Verb.AI_SCOPE_EXTRACTED,
+    AIRun.Kind.SUGGEST: Verb.AI_SUGGESTIONS_MADE,
+    AIRun.Kind.ANALYZE: Verb.AI_SCOPE_ANALYZED,
 }
-FAILED_VERB = "ai.run_failed"
+FAILED_VERB = Verb.AI_RUN_FAILED
 
 
 class _State:

@@ -164,6 +164,10 @@ class ActivityEvent(TimestampedModel):
         BILLING_STATUS_CHANGED = "billing.status_changed", "Subscription status changed"
         BILLING_CANCELLATION_SCHEDULED = "billing.cancellation_scheduled", "Cancellation scheduled"
         BILLING_CANCELLATION_WITHDRAWN = "billing.cancellation_withdrawn", "Cancellation withdrawn"
+        AI_SCOPE_EXTRACTED = "ai.scope_extracted", "AI drafted a scope"
+        AI_SUGGESTIONS_MADE = "ai.suggestions_made", "AI suggested changes"
+        AI_SCOPE_ANALYZED = "ai.scope_analyzed", "AI analysed a scope"
+        AI_RUN_FAILED = "ai.run_failed", "AI run failed"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(
