@@ -290,7 +290,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "mandatory" if PRODUCTION else env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory everywhere by default, so a local sign-up behaves as in production (the verification mail, with its
+# link and key, is printed to the console locally) and a repeated sign-up reveals nothing (allauth can only
+# prevent enumeration when verification is mandatory). ACCOUNT_EMAIL_VERIFICATION relaxes it outside production.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if PRODUCTION else env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)

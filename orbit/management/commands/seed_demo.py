@@ -1,11 +1,13 @@
 """Idempotent demo data: verified demo users (owner, editor, viewer) in a demo workspace on the Team plan,
-with a client project and scopes drafted from the public templates.
+with a client project and scopes drafted from the public templates, and a staff account for /admin/.
 
-Running it again changes nothing; it only fills in what is missing.
+Running it again changes nothing; it only fills in what is missing. It refuses to run in production: every
+account it makes has a published password.
 """
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
@@ -22,6 +24,7 @@ DEMO_USERS = [
     ("editor@orbit.local", "Eli Editor", Membership.Role.EDITOR),
     ("viewer@orbit.local", "Vic Viewer", Membership.Role.VIEWER),
 ]
+STAFF_EMAIL = "admin@orbit.local"  # Django admin only; a member of no workspace
 
 
 class Command(BaseCommand):
@@ -29,6 +32,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo makes accounts with a published password; it does not run in production.")
         users = {}
         for email, full_name, _role in DEMO_USERS:
             user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
@@ -52,11 +57,19 @@ class Command(BaseCommand):
         for email, _full_name, role in DEMO_USERS:
             Membership.objects.get_or_create(workspace=workspace, user=users[email], defaults={"role": role})
         self.seed_scopes(workspace=workspace, owner=owner, editor=users["editor@orbit.local"])
+        self.seed_staff()
 
         self.stdout.write(
             f"Demo data ready: sign in as demo@orbit.local (owner), editor@orbit.local or viewer@orbit.local "
-            f"with password {DEMO_PASSWORD!r}; workspace {workspace.name} ({workspace.id})."
+            f"with password {DEMO_PASSWORD!r}; workspace {workspace.name} ({workspace.id}). "
+            f"Django admin (/admin/): {STAFF_EMAIL} with the same password."
         )
+
+    def seed_staff(self):
+        staff = User.objects.filter(email=STAFF_EMAIL).first()
+        if staff is None:
+            staff = User.objects.create_superuser(STAFF_EMAIL, DEMO_PASSWORD, full_name="Ada Admin")
+        EmailAddress.objects.get_or_create(user=staff, email=STAFF_EMAIL, defaults={"verified": True, "primary": True})
 
     def seed_scopes(self, *, workspace, owner, editor):
         project = Project.objects.filter(workspace=workspace, name="Northwind relaunch").first()
