@@ -4,7 +4,11 @@ mammoth's own markdown writer is deprecated, escapes punctuation and flattens ta
 its HTML output is semantic and small, so converting that is simpler and keeps tables as markdown tables.
 """
 
+import re
 from html.parser import HTMLParser
+
+HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
+BOLD_LINE = re.compile(r"^\*\*[^*]+\*\*\s*:?\s*$")
 
 
 class _Converter(HTMLParser):
@@ -18,7 +22,7 @@ class _Converter(HTMLParser):
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
         self.heading = 0
-        self.link: str | None = None
+        self.links: list[tuple[str | None, int]] = []  # open <a>: (href, length of the text before it)
 
     # -- helpers -------------------------------------------------------------------------------
     def _take_inline(self) -> str:
@@ -58,8 +62,11 @@ class _Converter(HTMLParser):
         elif tag in ("em", "i"):
             self._text("*")
         elif tag == "a":
-            self.link = attrs.get("href")
-            self._text("[")
+            # A bookmark (<a id=…> with no href, which mammoth emits for Word bookmarks) is no link: no brackets.
+            href = attrs.get("href")
+            self.links.append((href, len(self._buffer())))
+            if href:
+                self._text("[")
         elif tag == "br":
             self._text(" ")
 
@@ -83,7 +90,10 @@ class _Converter(HTMLParser):
         elif tag == "table" and self.table is not None:
             self._emit_table()
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            # A heading is emphasis enough: a heading wholly in bold (a Word heading also set bold) loses the bold.
             text = self._take_inline()
+            if text.startswith("**") and text.endswith("**") and text.count("**") == 2:
+                text = text[2:-2].strip()
             if text:
                 self.blocks.append(f"{'#' * self.heading} {text}")
             self.heading = 0
@@ -91,9 +101,13 @@ class _Converter(HTMLParser):
             self._text("**")
         elif tag in ("em", "i"):
             self._text("*")
-        elif tag == "a":
-            self._text(f"]({self.link})" if self.link else "]")
-            self.link = None
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            buffer = self._buffer()
+            if href and not "".join(buffer[start + 1 :]).strip():
+                del buffer[start:]  # a link around nothing leaves nothing
+            elif href:
+                self._text(f"]({href})")
         elif tag == "p" and not self.lists and self.cell is None:
             self._flush_paragraph()
         elif tag == "p" and self.cell is not None:
@@ -101,6 +115,9 @@ class _Converter(HTMLParser):
 
     def handle_data(self, data):
         self._text(data)
+
+    def _buffer(self) -> list[str]:
+        return self.cell if self.cell is not None else self.inline
 
     def _text(self, data: str):
         if self.cell is not None:
@@ -141,3 +158,16 @@ def html_to_markdown(html: str) -> str:
     converter.feed(html)
     converter.close()
     return "\n\n".join(block for block in converter.blocks if block.strip())
+
+
+def markdown_layout(text: str) -> tuple:
+    """The outline signal of a markdown page (see ai/inputs.py): `#` headings with their level, and
+    paragraphs that are wholly bold (Word's "bold Normal" pseudo-headings) with level 0."""
+    hints = []
+    for index, line in enumerate(text.split("\n")):
+        heading = HEADING_LINE.match(line)
+        if heading:
+            hints.append((index, len(heading.group(1)), 0.0, False))
+        elif BOLD_LINE.match(line.strip()) and len(line.split()) <= 16:
+            hints.append((index, 0, 0.0, True))
+    return tuple(hints)

@@ -104,6 +104,9 @@ class DocumentPage(TimestampedModel):
     text = models.TextField(blank=True)
     ocr = models.BooleanField(default=False, help_text="The text was read from an image of the page.")
     confidence = models.FloatField(null=True, blank=True, help_text="Mean OCR confidence, 0..1.")
+    # The outline signal read with the text, for the AI engines: [line index, level, size ÷ body size, bold] for
+    # each heading-like line (DOCX/markdown heading levels, PDF font size and weight). See ai/inputs.py.
+    layout = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["document", "number"]

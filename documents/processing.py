@@ -103,7 +103,14 @@ def _store(document: Document, claim, pages: list[text_extraction.ExtractedPage]
             return False
         DocumentPage.objects.filter(document=document).delete()
         DocumentPage.objects.bulk_create(
-            DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr, confidence=p.confidence)
+            DocumentPage(
+                document=document,
+                number=p.number,
+                text=p.text,
+                ocr=p.ocr,
+                confidence=p.confidence,
+                layout=[list(hint) for hint in p.layout],
+            )
             for p in pages
         )
         now = timezone.now()

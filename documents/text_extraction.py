@@ -13,10 +13,11 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageSequence
 
-from documents import file_types, ocr
-from documents.markdown import html_to_markdown
+from documents import file_types, ocr, pdf_lines
+from documents.markdown import html_to_markdown, markdown_layout
 
 Progress = Callable[[int, int | None], None]  # (pages_done, page_count)
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
 class ExtractionFailed(Exception):
@@ -29,6 +30,9 @@ class ExtractedPage:
     text: str
     ocr: bool = False
     confidence: float | None = None
+    # The outline signal kept with the page (DocumentPage.layout): (line index, level, size ÷ body size, bold)
+    # for each heading-like line; see ai/inputs.py.
+    layout: tuple = ()
 
 
 def _no_progress(done: int, total: int | None) -> None:
@@ -40,6 +44,8 @@ def clean_text(text: str) -> str:
     Document.extracted_text, so one inside a page would shift every later page number)."""
     if "\x00" in text or "\f" in text:
         text = text.replace("\x00", "").replace("\f", "\n")
+    if any(chr(code) in text for code in ZERO_WIDTH):
+        text = text.translate(ZERO_WIDTH)  # invisible conversion artifacts that break words apart for a search
     return text
 
 
@@ -159,11 +165,11 @@ def _looks_scanned(layout, text: str) -> bool:
 
 def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams, LTTextContainer
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     pages: list[ExtractedPage] = []
+    text_lines: dict[int, list] = {}  # page number → its pdf_lines, for the outline signal
     report = _reporting(progress)  # inside the page loop, where other errors mean a damaged file
     with open(path, "rb") as fp:
         document = _open_pdf(fp)
@@ -172,7 +178,8 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
             raise ExtractionFailed(f"The PDF has {total} pages; at most {settings.DOCUMENT_MAX_PAGES} are processed.")
         progress(0, total)
         resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=LAParams())
+        # No pdfminer layout analysis: pdf_lines reads the characters in the order a person does.
+        device = PDFPageAggregator(resources, laparams=None)
         interpreter = PDFPageInterpreter(resources, device)
         renderer = _PageRenderer(path)
         try:
@@ -183,9 +190,11 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
                     )
                 interpreter.process_page(page)
                 layout = device.get_result()
-                text = "".join(item.get_text() for item in layout if isinstance(item, LTTextContainer)).strip()
+                lines = pdf_lines.page_lines(layout)
+                text = "\n".join(line.text for line in lines).strip()
                 if text and not _looks_scanned(layout, text):
                     pages.append(ExtractedPage(number=index + 1, text=text))
+                    text_lines[index + 1] = lines
                 else:
                     # No text layer, or a picture of a page with only a stamp or page number as text: a scan.
                     # Render it and read it (the rendering includes any text drawn on the page).
@@ -211,7 +220,9 @@ def extract_pdf(path: Path, *, progress: Progress = _no_progress) -> list[Extrac
             renderer.close()
     if not pages:
         raise ExtractionFailed("The PDF has no pages.")
-    return pages
+    hints = pdf_lines.heading_hints(list(text_lines.values()))
+    by_page = dict(zip(text_lines, hints, strict=True))
+    return [replace(p, layout=tuple(tuple(h) for h in by_page.get(p.number, ()))) for p in pages]
 
 
 # -- DOCX, plain text and markdown: no real pages, cut at paragraph boundaries ------------------------
@@ -245,6 +256,13 @@ def paginate_blocks(blocks: Iterable[str], *, page_chars: int | None = None) -> 
     return pages or [""]
 
 
+# Word's Title and Subtitle styles are the document's headings too (mammoth maps Heading 1–6 by itself).
+DOCX_STYLE_MAP = """
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => h2:fresh
+"""
+
+
 def extract_docx(path: Path, *, progress: Progress = _no_progress) -> list[ExtractedPage]:
     import mammoth
 
@@ -258,12 +276,12 @@ def extract_docx(path: Path, *, progress: Progress = _no_progress) -> list[Extra
     progress(0, None)
     try:
         with open(path, "rb") as fp:
-            html = mammoth.convert_to_html(fp).value
+            html = mammoth.convert_to_html(fp, style_map=DOCX_STYLE_MAP).value
     except Exception as exc:
         raise ExtractionFailed("The DOCX is damaged or not a valid Word document.") from exc
     texts = paginate(html_to_markdown(html))
     progress(len(texts), len(texts))
-    return [ExtractedPage(number=n, text=text) for n, text in enumerate(texts, start=1)]
+    return [ExtractedPage(number=n, text=text, layout=markdown_layout(text)) for n, text in enumerate(texts, start=1)]
 
 
 def decode_text(data: bytes) -> str:
@@ -317,7 +335,7 @@ def extract_text(path: Path, *, progress: Progress = _no_progress) -> list[Extra
     """Plain text and markdown, read block by block: only the pages are held, never the whole file's text as well."""
     texts = paginate_blocks(text_blocks(path))
     progress(len(texts), len(texts))
-    return [ExtractedPage(number=n, text=text) for n, text in enumerate(texts, start=1)]
+    return [ExtractedPage(number=n, text=text, layout=markdown_layout(text)) for n, text in enumerate(texts, start=1)]
 
 
 # -- Images ------------------------------------------------------------------------------------------
