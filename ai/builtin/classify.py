@@ -98,7 +98,8 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bdesign elements?\b", 2.5),
         (r"\boperational\b", 1.5),
         (r"\bdevelopment\b", 1),
-        (r"\bprocess\b", 0.5),
+        (r"\bprocess\b", 1.5),
+        (r"^scope$", 2.5),
         (r"\bwork\b", 0.5),
     ],
     "deliverables": [
@@ -121,6 +122,7 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bsprints?\b", 1.5),
         (r"\bcalendar\b", 2),
         (r"\bdeadlines?\b", 1.5),
+        (r"^phase\b", 3),
         (r"\bterm of (the )?(contract|agreement|order)\b", 2.5),
         (r"\bdates?\b", 1),
         (r"\bstart date\b", 2.5),
@@ -180,7 +182,9 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bprovisions\b", 3.5),
         (r"\b(type of contract|contract type)\b", 4),
         (r"\bplace of performance\b", 4),
-        (r"\badministration\b", 3),
+        (r"^administration$|\badministration of\b", 3),
+        (r"\bdata rights\b", 3.5),
+        (r"\bownership\b", 1),
         (r"\binvoic(e|es|ing)\b", 4),
         (r"\bpayments?\b", 3),
         (r"\bclose ?out\b", 3.5),
@@ -228,7 +232,7 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bacronyms\b", 4),
         (r"\babbreviations\b", 4),
         (r"\bpolicy alignment\b", 3),
-        (r"\breview\b", 1),
+        (r"\breview\b", 1.5),
         (r"\bcontracting officer\b", 2.5),
         (r"\bproduct (owner|lead|manager)\b", 2.5),
         (r"\bscrum master\b", 3),
@@ -274,11 +278,11 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bbasis (of|for) award\b", 4.5),
         (r"\bscoring\b", 3.5),
         (r"\bpass ?/? ?fail\b", 3.5),
-        (r"\beligib(le|ility)\b", 3.5),
         (r"\bexperience and (competency|qualifications)\b", 3),
         (r"\bpast performance\b", 3.5),
         (r"\bvendor (selection|qualifications)\b", 4),
     ],
+    "vendor": [(r"\beligib(le|ility)\b", 3.5), (r"\b(vendor|offeror|bidder) qualifications\b", 3.5)],
     "contacts": [
         (r"\bpoints? of contact\b", 4.5),
         (r"\bcontacts?\b", 3),
@@ -306,7 +310,7 @@ BODY_RULES: dict[str, list[tuple[str, float]]] = {
     "objectives": [(r"\bgoals?\b|\bobjectives?\b|\bimprove\b|\bvision\b", 0.3)],
     "overview": [(r"\b(is|was) (established|created|founded)\b|\bcurrently\b|\bhistory\b", 0.3)],
 }
-NON_SCOPE = {"instructions", "evaluation", "contacts", "toc", "title"}
+NON_SCOPE = {"instructions", "evaluation", "vendor", "contacts", "toc", "title"}
 STICKY = {"instructions", "evaluation", "terms", "contacts"}  # their sub-headings belong to them
 OUTPUT = {
     "overview": "overview",
@@ -334,13 +338,29 @@ def normalise_title(title: str) -> str:
     return " ".join(t.split())
 
 
+GENERIC_HEADS = re.compile(
+    r"^(?:\d+ )?(summary|list|overview|description|statement|table|schedule|details|scope|definition|"
+    r"rough order|estimate|outline|plan|review|cost|costs) of\b"
+)
+
+
 def title_scores(title: str) -> dict[str, float]:
-    t = normalise_title(title)
+    """Phrase scores of a title. In "X of Y" the title is about X ("Ownership of Deliverables" is about
+    ownership), so matches inside Y count half — unless X is a container word ("Summary of Objectives")."""
+    from ai.builtin.outline import _split_number
+
+    t = normalise_title(_split_number(title)[1]) or normalise_title(title)
+    of = t.find(" of ")
+    tail_from = of if of > 0 and not GENERIC_HEADS.match(t) else len(t) + 1
     scores: dict[str, float] = {}
     for cls, rules in _COMPILED.items():
-        s = sum(w for rx, w in rules if rx.search(t))
-        if s:
-            scores[cls] = s
+        total = 0.0
+        for rx, w in rules:
+            m = rx.search(t)
+            if m:
+                total += w if m.start() < tail_from else w / 2
+        if total:
+            scores[cls] = total
     return scores
 
 

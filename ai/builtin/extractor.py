@@ -63,19 +63,35 @@ def _extract_document(lines: list[Line]) -> tuple[list[dict], str, str]:
     return sections, title, intro
 
 
+GENERIC_TITLES = re.compile(
+    r"^(summary|details?|description|overview|general|notes?|specific tasks|tasks|activities|other|legend|"
+    r"additional information|miscellaneous|introduction|approach|content|contents of this section)$"
+)
+
+
 def _classify_blocks(blocks: list[Block]) -> dict[int, tuple[str | None, float]]:
+    """Each heading's class and confidence: its own title first, then its parent's class, then its body."""
     out: dict[int, tuple[str | None, float]] = {}
-    first = next((i for i, b in enumerate(blocks) if b.heading is not None), None)
+    titles = _title_blocks(blocks)
+    front = _front_matter(blocks)
     for i, block in enumerate(blocks):
         if block.heading is None:
             continue
         body = " ".join(line.text for line in _body_lines(block))
+        name = classify.normalise_title(_strip_number(block.heading.title))
         own = classify.title_scores(block.heading.title)
         cls, score, margin = classify.best(own)
         parent = out.get(block.parent) if block.parent is not None else None
-        pcls = parent[0] if parent else None
+        pcls = parent[0] if parent and parent[0] not in ("title", "toc") else None
         if cls == "toc":
             out[i] = ("toc", 1.0)
+            continue
+        if i in titles and score < 3:
+            # The document's title (and the intro under it): an overview when it has an intro, else nothing.
+            out[i] = ("overview", 0.5) if len(body.split()) >= 15 else ("title", 0.5)
+            continue
+        if i in front and (score < 3 or len(body.split()) < 30):
+            out[i] = ("title", 0.5)  # cover-page lines before a numbered outline starts
             continue
         # Under instructions, evaluation or contract terms, a sub-heading is part of them ("Cost" under
         # "Evaluation criteria" is a criterion, not the budget) unless it is clearly something else.
@@ -84,34 +100,57 @@ def _classify_blocks(blocks: list[Block]) -> dict[int, tuple[str | None, float]]
         ):
             out[i] = (pcls, 0.6)
             continue
-        if cls and score >= 2:
-            if (
-                cls == "scope"
-                and own.get("scope", 0) <= 3
-                and re.fullmatch(r"scope", classify.normalise_title(_strip_number(block.heading.title)))
-            ):
-                cls = "deliverables" if (block.children or _has_list(block)) else "overview"
-            elif pcls and pcls not in classify.NON_SCOPE and cls != pcls and score < 3.5 and pcls != "custom":
-                # A weak signal of another kind under a typed parent: the parent's type wins.
+        if pcls and GENERIC_TITLES.match(name):
+            out[i] = (pcls, 0.55)  # "Summary", "Specific tasks" under a heading belong to it
+            continue
+        if cls == "scope" and name == "scope":
+            # A bare "Scope" section with sub-sections or a list describes the work to deliver; in prose,
+            # it is an overview of the work.
+            cls = "deliverables" if (block.children or _has_list(block)) else "overview"
+            out[i] = (cls, 0.6)
+            continue
+        if cls and score >= 1.5:
+            if pcls and pcls not in ("terms", "custom") and cls == "terms" and score < 4:
+                # A clause-like sub-heading of a requirements section ("Organizational Conflicts of Interest"
+                # under "Security Requirements") is one of those requirements.
                 out[i] = (pcls, 0.55)
                 continue
             out[i] = (cls, min(0.95, 0.5 + 0.1 * score + 0.05 * min(margin, 2)))
             continue
-        if pcls and pcls not in ("toc", "title"):
+        if pcls:
             out[i] = (pcls, 0.55)
             continue
         bcls, bscore, _ = classify.best(classify.body_scores(body))
-        if i == first and not (cls and score >= 2):
-            out[i] = ("overview", 0.5) if len(body.split()) >= 15 else ("title", 0.5)
-            continue
         if cls and score >= 1:
             out[i] = (cls, 0.45)
         elif bcls and bscore >= 0.5:
             out[i] = (bcls, 0.4)
         else:
             out[i] = ("custom", 0.35)
-    # A bare "Scope" section whose sub-sections are milestones or deliverables describes deliverables.
     return out
+
+
+def _title_blocks(blocks: list[Block]) -> set[int]:
+    """The document's title headings among its first three: the first heading when it is a top-level one,
+    the heading right after a bodiless title (a subtitle), and any naming the document type (RFP, PWS)."""
+    out: set[int] = set()
+    heads = [i for i, b in enumerate(blocks) if b.heading is not None][:3]
+    for n, i in enumerate(heads):
+        block = blocks[i]
+        named = bool(TITLE_HINT.search(block.heading.title))
+        top = n == 0 and (block.heading.level <= 1 or block.heading.kind == "markdown")
+        subtitle = n > 0 and heads[n - 1] in out and not _body_lines(blocks[heads[n - 1]])
+        if top or named or subtitle:
+            out.add(i)
+    return out
+
+
+def _front_matter(blocks: list[Block]) -> set[int]:
+    """Headings before a numbered outline starts (a cover page's agency names and logistics tables)."""
+    numbered = [i for i, b in enumerate(blocks) if b.heading is not None and b.heading.kind == "numbered"]
+    if len(numbered) < 3:
+        return set()
+    return {i for i in range(1, numbered[0]) if blocks[i].heading is not None}
 
 
 def _strip_number(title: str) -> str:

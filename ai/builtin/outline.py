@@ -15,7 +15,7 @@ from ai.builtin.lines import Line
 MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
 EMPTY_LINK = re.compile(r"\[\]\([^)]*\)|\[\](?!\()")
-DOTTED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?:\.|\)|(?=\s))\s*(?P<title>\S.*)$")
+DOTTED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?:\.|\)|(?=\s))\s*(?P<title>[^\W\d_\s].*|[\"'“(].*)$")
 LETTERED = re.compile(r"^(?P<num>[A-Z]\.\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>\S.*)$")
 KEYWORD = re.compile(
     r"^(?P<kw>section|article|part|chapter|annex|appendix|attachment|exhibit)\s+"
@@ -124,7 +124,31 @@ def number_level(number: str) -> int:
     return len(parts)
 
 
-def _candidate(lines: list[Line], i: int, has_markdown: bool) -> Heading | None:
+@dataclass
+class _Doc:
+    """What the whole document says about how its headings look."""
+
+    markdown: bool  # it has markdown `#` headings
+    layout: bool  # its pages carry a PDF font signal
+    dotted: bool  # it numbers its headings 1.1 / 2.0 / C.4 (so "1." items are lists, not headings)
+
+
+def _doc_features(lines: list[Line]) -> _Doc:
+    texts = [line.text for line in lines if line.text and not line.noise]
+    markdown = any(MD_HEADING.match(t) for t in texts)
+    layout = any(line.size for line in lines)
+    dotted = sum(1 for t in texts if DOTTED_START.match(t)) >= 3
+    return _Doc(markdown, layout, dotted)
+
+
+DOTTED_START = re.compile(r"^(?:#+\s*)?(?:\d{1,2}\.\d{1,2}|[A-Z]\.\d{1,2})(?:\.\d{1,2})*\.?\s+[A-Z(]")
+
+
+def _marked(line: Line) -> bool:
+    return bool(line.level or line.bold or line.size >= 1.12)
+
+
+def _candidate(lines: list[Line], i: int, doc: _Doc) -> Heading | None:
     line = lines[i]
     text = line.text
     if line.noise or not text or text.startswith(("|", ">", "<", "!")):
@@ -132,8 +156,8 @@ def _candidate(lines: list[Line], i: int, has_markdown: bool) -> Heading | None:
     md = MD_HEADING.match(text)
     if md:
         title = strip_marks(md.group(2))
-        if not title or not re.search(r"[A-Za-z]", title):
-            return None
+        if not title or not re.search(r"[A-Za-z]", title) or re.fullmatch(r"[{\[(<].*[}\])>]", title):
+            return None  # empty, or a template placeholder standing as a heading
         number, rest = _split_number(title)
         return Heading(line, title, number, len(md.group(1)), 1.0, "markdown", i)
     if LINK_ONLY.match(text) or TOC_LEADER.search(text):
@@ -152,34 +176,86 @@ def _candidate(lines: list[Line], i: int, has_markdown: bool) -> Heading | None:
         end = nxt
     number, rest = _split_number(plain)
     strength, kind, level = 0.0, "", 0
+    words = len(rest.split())
     if number is not None and looks_like_title(rest, numbered=True):
         kind = "numbered"
+        tc = title_case_ratio(rest)
+        titleish = is_upper(rest) or (tc >= 0.6 and words <= 10 and not rest.endswith("."))
         if re.fullmatch(r"\d{1,2}", number):
-            # "1 Introduction" / "1. Introduction": headings when title-like, a list item when a sentence.
-            tc = title_case_ratio(rest)
-            if is_upper(rest) or (tc >= 0.75 and len(rest.split()) <= 8) or line.bold or line.level:
+            # "1 Introduction" / "1. Introduction": a heading when title-like; in a document numbered 1.1/2.0
+            # (or one with a font signal) only when its font marks it, otherwise it is a list item.
+            if doc.dotted or doc.layout:
+                strength = 0.75 if _marked(line) and titleish else 0.0
+            elif is_upper(rest) or (tc >= 0.75 and words <= 8) or bold:
                 strength = 0.75
-            elif len(rest.split()) <= 4 and not rest.endswith("."):
+            elif words <= 4 and not rest.endswith("."):
                 strength = 0.5
-        elif re.fullmatch(r"[A-Z]", number):
-            strength = 0.55 if (is_upper(rest) or title_case_ratio(rest) >= 0.75) and len(rest.split()) <= 8 else 0.0
+        elif re.fullmatch(r"[A-Z]|[IVX]{1,5}", number):
+            if (is_upper(rest) or tc >= 0.75) and words <= 8 and (_marked(line) or not doc.layout):
+                strength = 0.6
+        elif number.startswith(("Section", "Article", "Part", "Chapter", "Annex", "Appendix", "Attachment", "Exhibit")):
+            strength = 0.85 if titleish or rest == plain else 0.0
+        elif doc.layout and not _marked(line):
+            # Unmarked by the font: a numbered paragraph unless it reads like a short title.
+            strength = 0.7 if (is_upper(rest) or (tc >= 0.75 and words <= 7 and not rest.endswith("."))) else 0.0
+        elif rest.endswith(".") and words > 6:
+            strength = 0.0
         else:
-            strength = 0.9 if not rest.endswith(".") else 0.6
+            strength = 0.9
         level = _number_depth(number)
     elif looks_like_title(plain):
         words = len(plain.split())
-        if line.level or (line.size >= 1.15) or (line.bold and not has_markdown):
-            kind, strength = "layout", 0.8 if (line.size >= 1.15 or line.level) else 0.65
+        if doc.layout and (line.level or line.size >= 1.12 or line.bold):
+            # Unnumbered bold text inside a numbered outline is a run-in label or a table header, not a heading.
+            if doc.dotted and line.size < 1.12 and _after_numbered(lines, i):
+                return None
+            if _bold_run(lines, i) >= 3:
+                return None  # a paragraph set in bold
+            kind, strength = "layout", 0.8 if (line.size >= 1.12 or line.level) else 0.65
             level = line.level or 0
-        elif bold:
+            nxt = i + 1
+            if (
+                _bold_run(lines, i) == 2
+                and nxt < len(lines)
+                and not plain.endswith((".", ":", ";"))
+                and len(plain) + len(lines[nxt].text) <= 160
+            ):
+                plain = f"{plain} {strip_marks(lines[nxt].text)}"  # a heading wrapped over two lines
+                end = nxt
+        elif bold and not doc.layout:
             kind, strength = "bold", 0.7
-        elif is_upper(plain) and words <= 10:
+        elif is_upper(plain) and words <= 10 and not (doc.dotted and _after_numbered(lines, i)):
             kind, strength = "caps", 0.65
-        elif not has_markdown and _stands_alone(lines, i) and words <= 8 and title_case_ratio(plain) >= 0.75:
+        elif (
+            not doc.markdown
+            and not doc.layout
+            and _stands_alone(lines, i)
+            and words <= 8
+            and title_case_ratio(plain) >= 0.75
+        ):
             kind, strength = "standalone", 0.5
     if strength <= 0:
         return None
     return Heading(line, plain, number, level, strength, kind, end)
+
+
+def _after_numbered(lines: list[Line], i: int) -> bool:
+    return any(DOTTED_START.match(line.text) for line in lines[:i] if line.text)
+
+
+def _bold_run(lines: list[Line], i: int) -> int:
+    """How many consecutive lines, starting at i's run, share i's font signal (size and weight)."""
+
+    def same(j):
+        return lines[j].text and (lines[j].bold, round(lines[j].size, 1)) == (lines[i].bold, round(lines[i].size, 1))
+
+    start = i
+    while start > 0 and same(start - 1) and lines[start - 1].page == lines[i].page:
+        start -= 1
+    end = i
+    while end + 1 < len(lines) and same(end + 1) and lines[end + 1].page == lines[i].page:
+        end += 1
+    return end - start + 1
 
 
 def _number_depth(number: str) -> int:
@@ -220,11 +296,11 @@ def _stands_alone(lines: list[Line], i: int) -> bool:
 
 
 def find_headings(lines: list[Line]) -> list[Heading]:
-    has_markdown = any(MD_HEADING.match(line.text) for line in lines if not line.noise)
+    doc = _doc_features(lines)
     headings: list[Heading] = []
     i = 0
     while i < len(lines):
-        h = _candidate(lines, i, has_markdown)
+        h = _candidate(lines, i, doc)
         if h is not None:
             h.span = h.end_line - i + 1
             headings.append(h)
