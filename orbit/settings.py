@@ -458,5 +458,28 @@ AI_MAX_DOCUMENTS = env.int("AI_MAX_DOCUMENTS", default=20)
 AI_RUN_LEASE = env.int("AI_RUN_LEASE", default=Q_CLUSTER["timeout"] + 120)
 AI_RUN_MAX_ATTEMPTS = env.int("AI_RUN_MAX_ATTEMPTS", default=3)
 
+# --- Observability: each off unless configured -----------------------------------------------
+# Errors to Sentry (document text, prompts and tokens are scrubbed before sending; see orbit/observability.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production" if PRODUCTION else "local")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+# Traces over OTLP/HTTP (the exporter also reads OTEL_EXPORTER_OTLP_HEADERS etc. from the environment).
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
+OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="orbit")
+# Prometheus metrics at /metrics: allowed with `Authorization: Bearer <METRICS_TOKEN>` or from these networks.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+if METRICS_TOKEN or METRICS_ALLOWED_NETWORKS:
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]
+# /api/ready fails when the oldest waiting task is older than this (seconds) or more than this many wait.
+READY_MAX_QUEUE_AGE = env.int("READY_MAX_QUEUE_AGE", default=300)
+READY_MAX_QUEUE_DEPTH = env.int("READY_MAX_QUEUE_DEPTH", default=10000)
+
 # --- Start-up check (keep last): unreadable values, ORBIT_PLANS, and in production missing/unsafe values ---
 config.validate(globals(), env=env)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from orbit import blobviews, http_errors, views
+from orbit import blobviews, http_errors, metrics, views
 
 api_patterns = [
     path("health", views.HealthView.as_view(), name="health"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     # Unknown API paths answer in the error envelope even with DEBUG on.
     re_path(r"^api/", http_errors.not_found),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),

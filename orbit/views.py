@@ -42,13 +42,34 @@ def _migrations_check() -> dict:
 
 
 def _queue_check() -> dict:
+    """Reachable and draining: fails past READY_MAX_QUEUE_AGE (oldest wait) or READY_MAX_QUEUE_DEPTH (tasks)."""
+    from django.conf import settings
+    from django.db.models import Count, Min
+    from django.utils import timezone
     from django_q.brokers import get_broker
+    from django_q.models import OrmQ
 
     try:
         broker = get_broker()
-        return {"ok": bool(broker.ping()), "queued": broker.queue_size()}
+        reachable = bool(broker.ping())
+        now = timezone.now()
+        # A waiting task's lock is its enqueue time; a taken one's lock is its lease, in the future.
+        stats = OrmQ.objects.filter(lock__lte=now).aggregate(depth=Count("id"), oldest=Min("lock"))
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
+    age = round((now - stats["oldest"]).total_seconds(), 1) if stats["oldest"] else 0.0
+    check = {
+        "ok": reachable,
+        "queued": stats["depth"],
+        "oldest_age_seconds": age,
+        "max_age_seconds": settings.READY_MAX_QUEUE_AGE,
+        "max_depth": settings.READY_MAX_QUEUE_DEPTH,
+    }
+    if age > settings.READY_MAX_QUEUE_AGE:
+        check.update(ok=False, error="queue_stalled")
+    elif stats["depth"] > settings.READY_MAX_QUEUE_DEPTH:
+        check.update(ok=False, error="queue_backlog")
+    return check
 
 
 class ReadyView(APIView):
