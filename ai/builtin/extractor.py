@@ -86,7 +86,7 @@ def _classify_blocks(blocks: list[Block]) -> dict[int, tuple[str | None, float]]
         if cls == "toc":
             out[i] = ("toc", 1.0)
             continue
-        if i in titles and score < 3:
+        if i in titles and (score < 3 or (TITLE_HINT.search(block.heading.title) and len(body.split()) < 15)):
             # The document's title (and the intro under it): an overview when it has an intro, else nothing.
             out[i] = ("overview", 0.5) if len(body.split()) >= 15 else ("title", 0.5)
             continue

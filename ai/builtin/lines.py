@@ -59,7 +59,18 @@ def page_lines(pages) -> list[Line]:
 
 
 def _mark_running_lines(doc_pages: list[list[Line]]) -> None:
-    """Lines repeated at the top or bottom of many pages (running headers and footers)."""
+    """Lines repeated at the top or bottom of many pages (running headers and footers), and in text files
+    (where the stored pages are not the printed ones) short lines repeated three times or more."""
+    repeats = Counter(
+        _shape(line.text)
+        for page in doc_pages
+        for line in page
+        if line.text and not line.noise and not line.text.startswith(("|", "-", "*", "#")) and len(line.text) < 90
+    )
+    for page in doc_pages:
+        for line in page:
+            if line.text and repeats.get(_shape(line.text), 0) >= 3 and not any(ch in line.text for ch in ".:;"):
+                line.noise = True
     if len(doc_pages) < 3:
         return
     counts: Counter = Counter()
