@@ -4,7 +4,8 @@
 # End to end: creates a scratch database (FUZZ_DB, default orbit_fuzz), migrates and seeds the demo data,
 # serves gunicorn on 127.0.0.1:FUZZ_PORT (default 8765) with 2-hour access tokens, signs in as the demo user,
 # runs schemathesis with the checks not_a_server_error + response_schema_conformance + orbit_error_envelope
-# (scripts/fuzz_api_hooks.py: every 4xx/5xx under /api/ is in the error envelope), with the demo workspace id
+# (scripts/fuzz_api_hooks.py: every 4xx/5xx under /api/ is in the error envelope), then scripts/fuzz_bodies.py
+# (deeply nested and malformed bodies to every operation, /api/ and the auth API), with the demo workspace id
 # substituted for every {workspace_id} and a demo scope's for {scope_pk} (deleting the workspace and
 # logging out are left out: they would end the run), then stops the server and drops the database (KEEP_DB=1 keeps it).
 # Needs schemathesis (requirements-dev.txt) and a local PostgreSQL reachable as postgres@127.0.0.1:5432.
@@ -44,7 +45,7 @@ $PY manage.py migrate --noinput --verbosity 0
 $PY manage.py createcachetable
 $PY manage.py seed_demo
 
-.venv/bin/gunicorn orbit.wsgi --bind "127.0.0.1:${FUZZ_PORT}" --workers 2 --log-level warning \
+.venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:${FUZZ_PORT}" --workers 2 --log-level warning \
   >var/fuzz/gunicorn.log 2>&1 &
 server_pid=$!
 for _ in $(seq 50); do curl -fs "${BASE}/api/health" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -73,5 +74,8 @@ SCHEMATHESIS_HOOKS=scripts.fuzz_api_hooks PYTHONPATH="$PWD" .venv/bin/schemathes
   --phases examples,coverage,fuzzing --workers 2 --no-color \
   --exclude-operation-id workspaces_destroy --exclude-operation-id auth_logout \
   --report junit,ndjson --report-dir var/fuzz "$@" || status=$?
+# Deeply nested and malformed bodies to every operation of /api/ and of the auth API (schemathesis sends
+# well-formed JSON only).
+ORBIT_TOKEN="$ORBIT_TOKEN" PYTHONPATH="$PWD" $PY scripts/fuzz_bodies.py "$BASE" || status=$?
 echo "server log (tracebacks): var/fuzz/gunicorn.log"
 exit "$status"
