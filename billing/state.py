@@ -71,6 +71,9 @@ def derive(subscriptions: list[dict]) -> Derived:
     subscription = current_subscription(subscriptions)
     if subscription is None:
         return NO_SUBSCRIPTION
+    running = [s.get("id") for s in subscriptions if _STATUS.get(s.get("status")) in PAYING]
+    if len(running) > 1:  # e.g. two checkouts paid in parallel: the newest decides, staff should refund one
+        logger.warning("billing.several_running_subscriptions", extra={"subscriptions": running})
     status = _STATUS.get(subscription.get("status"), Status.CANCELED)
     items = _items(subscription)
     sold = plan_of_price(items[0].get("price") if items else None)
