@@ -11,7 +11,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from ai.builtin import rules
+from ai.builtin import classify, rules
 
 COVERED = 80
 PARTIAL = 60
@@ -30,16 +30,44 @@ def _cut(text: str, n: int = QUOTE_CHARS) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Whitespace-normalised sentences and list items of a page (each a substring of the normalised text)."""
-    flat = _norm(re.sub(r"(?m)^\s*(?:[-*+●•▪]|\d{1,3}[.)])\s+", "\n", text).replace("\n", " \u2029 "))
-    parts = re.split(r"(?<=[.!?;])\s+(?=[A-Z(\"“])|\s*\u2029\s*", flat)
+    """Whitespace-normalised sentences and list items of a page. Lines are joined into a sentence only when the
+    first does not end one and the next is not a bullet, a numbered heading or the line after a short line
+    (a heading or a table cell), so a requirement never runs into the heading that follows it."""
+    units: list[str] = []
+    current = ""
+    prev = ""
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            if current:
+                units.append(current)
+            current, prev = "", ""
+            continue
+        starts_new = (
+            bool(LIST_OR_HEADING.match(line))
+            or prev.endswith((".", "!", "?", ":", ";"))
+            or len(prev) < 40
+            or bool(NUMBERED_HEADING.match(prev))
+        )
+        if current and starts_new:
+            units.append(current)
+            current = ""
+        current = f"{current} {line}".strip() if current else line
+        prev = line
+    if current:
+        units.append(current)
     out = []
-    for p in parts:
-        p = p.replace("\u2029", " ").strip(" |#*")
-        p = " ".join(p.split())
-        if len(p) >= 12:
-            out.append(p)
+    for unit in units:
+        unit = LIST_OR_HEADING.sub("", unit, count=1) if unit[:1] in "-*+●•▪" else unit
+        for part in re.split(r"(?<=[.!?;])\s+(?=[A-Z(\"“])", unit):
+            part = part.strip(" |#*")
+            if len(part) >= 12:
+                out.append(part)
     return out
+
+
+NUMBERED_HEADING = re.compile(r"^(?:#{1,6}\s|(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z][^.]*$)")
+LIST_OR_HEADING = re.compile(r"^(?:[-*+●•▪◦]\s+|\d{1,2}(?:\.\d{1,2})*[.)]?\s+[A-Z]|[A-Z]\.\d|#{1,6}\s)")
 
 
 def _quote_on_page(sentence: str, page_text: str) -> str:
@@ -115,8 +143,12 @@ def analyze(scope: dict, sections: list[dict], pages) -> dict:
     risks: list[dict] = []
     gaps: list[dict] = []
     present = {s.get("section_type") for s in sections}
+    titled = set()
+    for s in sections:  # "Period of Performance, Budget and Ceiling Price" answers timeline and budget
+        titled |= {c for c, v in classify.title_scores(s.get("title", "")).items() if v >= 2}
     for section_type, severity, detail in rules.STANDARD_SECTIONS:
-        if section_type not in present and not (section_type == "timeline" and "milestones" in present):
+        answered = present | titled
+        if section_type not in answered and not (section_type == "timeline" and "milestones" in answered):
             gaps.append(
                 {
                     "severity": severity,

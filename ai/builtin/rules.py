@@ -15,9 +15,11 @@ VAGUE = re.compile(
     r"\b(as needed|as required|as necessary|as appropriate|if appropriate|where appropriate|etc\.?|and so on|"
     r"and/or|user[- ]friendly|robust|seamless(ly)?|state[- ]of[- ]the[- ]art|best[- ]in[- ]class|best effort|"
     r"reasonable|adequate|sufficient|timely|in a timely manner|as soon as possible|asap|optimal|flexible|"
-    r"various|several|some|high[- ]quality|modern|intuitive|efficient(ly)?|minimal|significant)\b",
+    r"various|high[- ]quality|intuitive|efficient(ly)?|minimal|periodic(ally)?|regular(ly)?)\b",
     re.I,
 )
+# Vague wording matters where it is a commitment, not in background prose.
+COMMITMENT_TYPES = {"scope", "deliverables", "acceptance", "timeline", "milestones", "budget", "objectives", "team"}
 PLACEHOLDER = re.compile(
     r"\bTBD\b|\bTBC\b|\bTBA\b|\bMONTH\s+DD\b|\bXX+\b|\[(?:insert|add|enter|name|date|tbd)[^\]]*\]|"
     r"\{[^{}]{2,80}\}|<<[^<>]+>>|\?\?\?|lorem ipsum|\bto be (determined|confirmed|decided)\b",
@@ -108,7 +110,7 @@ def section_risks(section: dict) -> list[dict]:
             }
         )
     vague = sorted({m.group(0).lower() for m in VAGUE.finditer(content)})
-    if vague:
+    if vague and section.get("section_type") in COMMITMENT_TYPES:
         out.append(
             {
                 "severity": "medium" if len(vague) >= 3 else "low",
@@ -244,9 +246,41 @@ def date_risks(sections: list[dict]) -> list[dict]:
     return out
 
 
+FIGURE_LINE = re.compile(r"\b(budget|ceiling|not to exceed|total|maximum|funding|cap)\b", re.I)
+
+
+def _contradictions(pages) -> list[dict]:
+    """The same kind of figure (budget, ceiling, total) stated differently in two documents of the scope."""
+    seen: dict[float, tuple] = {}
+    for page in pages:
+        for raw in page.text.split("\n"):
+            line = " ".join(raw.split())
+            if not FIGURE_LINE.search(line):
+                continue
+            for value, _ in money_values(line):
+                seen.setdefault(value, (page, line))
+    by_doc: dict[str, tuple] = {}
+    for value, (page, line) in seen.items():
+        by_doc.setdefault(page.document_id, (value, page, line))
+    if len(by_doc) < 2:
+        return []
+    (v1, p1, l1), (v2, p2, l2) = list(by_doc.values())[:2]
+    if v1 == v2:
+        return []
+    return [
+        {
+            "text": f"{p1.filename} states {v1:,.0f} but {p2.filename} states {v2:,.0f} (page {p2.page}): which figure "
+            f"applies?",
+            "document_id": p1.document_id,
+            "page": p1.page,
+            "quote": l1[:300],
+        },
+    ]
+
+
 def questions(pages) -> list[dict]:
     """Clarifications to ask the client, each citing the page it comes from."""
-    out: list[dict] = []
+    out: list[dict] = _contradictions(pages)
     seen: set[str] = set()
     for page in pages:
         for raw in page.text.split("\n"):

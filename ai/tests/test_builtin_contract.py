@@ -84,3 +84,70 @@ def test_analyze_reports_missing_sections_and_requirements(missing):
     reqs = analysis["coverage"]["requirements"]
     assert any("migrate all 40,000 records" in r["quote"] for r in reqs)
     assert 0 <= analysis["coverage"]["covered_ratio"] <= 1
+
+
+def _page(text, doc="d1", name="a.md", page=1):
+    return SourcePage(document_id=doc, filename=name, page=page, text=text)
+
+
+def test_analyze_flags_sums_dates_placeholders_and_unassigned_work():
+    sections = [
+        {
+            "id": "b",
+            "section_type": "budget",
+            "title": "Budget",
+            "content": "- Design: $10,000\n- Build: $20,000\n- Total: $45,000",
+        },
+        {
+            "id": "t",
+            "section_type": "timeline",
+            "title": "Timeline",
+            "content": "- Start: 2026-05-01\n- Launch: 2026-03-01",
+        },
+        {
+            "id": "d",
+            "section_type": "deliverables",
+            "title": "Deliverables",
+            "content": "Reports will be delivered as needed. Hosting: TBD.",
+        },
+    ]
+    result = builtin.analyze({}, sections, [_page("x")])
+    titles = {(r["section_id"], r["title"].split(" “")[0]) for r in result["risks"]}
+    assert ("b", "Budget figures do not add up") in titles
+    assert ("t", "Dates out of order") in titles
+    assert ("d", "Placeholders left in") in titles
+    assert ("d", "Vague wording in") in titles
+    assert ("d", "Unassigned responsibilities in") in titles
+
+
+def test_requirements_cite_page_and_verbatim_quote_and_match_sections():
+    text = "3.1 Tasks\nThe contractor shall migrate all customer\nrecords to the new platform.\n\nBackground prose."
+    pages = [_page("Intro page."), _page(text, page=2)]
+    sections = [
+        {
+            "id": "s1",
+            "section_type": "scope",
+            "title": "Tasks",
+            "content": "The contractor shall migrate all customer records to the new platform.",
+        },
+        {"id": "s2", "section_type": "overview", "title": "Background", "content": "Other things."},
+    ]
+    coverage = builtin.analyze({}, sections, pages)["coverage"]
+    [req] = coverage["requirements"]
+    assert req["page"] == 2
+    assert req["quote"] in " ".join(text.split())
+    assert req["status"] == "covered"
+    assert req["covered_by"][0] == "s1"
+    assert coverage["covered_ratio"] == 1.0
+    uncovered = builtin.analyze({}, sections[1:], pages)["coverage"]
+    assert uncovered["requirements"][0]["status"] == "uncovered"
+    assert uncovered["covered_ratio"] == 0.0
+
+
+def test_questions_cite_contradicting_documents():
+    pages = [
+        _page("The budget is $100,000 for the work.", doc="d1", name="rfp.md"),
+        _page("Total budget: $120,000.", doc="d2", name="addendum.md"),
+    ]
+    questions = builtin.analyze({}, [], pages)["questions"]
+    assert any("100,000" in q["text"] and "120,000" in q["text"] and q["document_id"] == "d1" for q in questions)
