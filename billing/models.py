@@ -33,6 +33,11 @@ class BillingState(models.Model):
     grace_ends_at = models.DateTimeField(
         null=True, blank=True, help_text="Past due: paid limits hold until then, Free limits after."
     )
+    # The workspace's latest Checkout Session: reused while open for the same plan and cycle, expired before
+    # another is made, so a workspace never has two payable sessions (two subscriptions) at once.
+    checkout_session_id = models.CharField(max_length=255, blank=True)
+    checkout_plan = models.CharField(max_length=32, blank=True)
+    checkout_cycle = models.CharField(max_length=16, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -50,7 +50,14 @@ def ensure_customer(workspace):
 
 
 def start_checkout(*, workspace, plan: str, cycle: str) -> str:
-    """A Stripe Checkout Session URL subscribing the workspace to `plan` billed `cycle`."""
+    """A Stripe Checkout Session URL subscribing the workspace to `plan` billed `cycle`.
+
+    Under the workspace lock, so parallel requests queue: the open session of the same plan and cycle is handed
+    out again, one of another plan is expired first, and a completed one whose webhook has not arrived yet is a
+    409. A workspace therefore never has two payable sessions, which would be two subscriptions.
+    """
+    from workspaces.models import Workspace
+
     if plan not in prices.paid_plans():
         raise ValidationFailed(
             "Unknown paid plan.", details={"plan": [f"Choose one of {', '.join(prices.paid_plans())}."]}
@@ -60,25 +67,58 @@ def start_checkout(*, workspace, plan: str, cycle: str) -> str:
         raise ValidationFailed(
             "This plan has no such billing cycle.", details={"cycle": [f"{plan} is not sold {cycle}."]}
         )
-    if has_running_subscription(workspace):
-        raise Conflict(
-            "This workspace already has a subscription: change plan or cycle in the customer portal.",
-            details={"portal": _billing_url(workspace, "portal")},
+    with transaction.atomic():
+        Workspace.objects.lock(workspace.pk)
+        if has_running_subscription(workspace):
+            raise Conflict(
+                "This workspace already has a subscription: change plan or cycle in the customer portal.",
+                details={"portal": _billing_url(workspace, "portal")},
+            )
+        reused = _open_session(workspace, plan, cycle)
+        if reused is not None:
+            return reused
+        price = stripe_client.price_id(lookup_key)
+        customer = ensure_customer(workspace)
+        reference = {"workspace_id": str(workspace.pk), "plan": plan, "cycle": cycle}
+        session = stripe_client.create_checkout_session(
+            mode="subscription",
+            customer=customer.id,
+            client_reference_id=str(workspace.pk),
+            metadata=reference,
+            subscription_data={"metadata": reference},
+            line_items=[{"price": price, "quantity": 1}],
+            success_url=_return_url(workspace, checkout="success", session_id="{CHECKOUT_SESSION_ID}"),
+            cancel_url=_return_url(workspace, checkout="canceled"),
         )
-    price = stripe_client.price_id(lookup_key)
-    customer = ensure_customer(workspace)
-    reference = {"workspace_id": str(workspace.pk), "plan": plan, "cycle": cycle}
-    session = stripe_client.create_checkout_session(
-        mode="subscription",
-        customer=customer.id,
-        client_reference_id=str(workspace.pk),
-        metadata=reference,
-        subscription_data={"metadata": reference},
-        line_items=[{"price": price, "quantity": 1}],
-        success_url=_return_url(workspace, checkout="success", session_id="{CHECKOUT_SESSION_ID}"),
-        cancel_url=_return_url(workspace, checkout="canceled"),
-    )
-    return session["url"]
+        BillingState.objects.filter(workspace=workspace).update(
+            checkout_session_id=session["id"], checkout_plan=plan, checkout_cycle=cycle
+        )
+        return session["url"]
+
+
+def _open_session(workspace, plan: str, cycle: str) -> str | None:
+    """The URL of the workspace's open session for this plan and cycle; any other open one is expired."""
+    from djstripe.models import Subscription
+
+    state = BillingState.objects.filter(workspace=workspace).exclude(checkout_session_id="").first()
+    if state is None:
+        return None
+    session = stripe_client.retrieve_checkout_session(state.checkout_session_id)
+    status = session.get("status") if session is not None else None
+    subscription_id = (session or {}).get("subscription")
+    subscription_id = subscription_id.get("id") if isinstance(subscription_id, dict) else subscription_id
+    if status == "complete" and not Subscription.objects.filter(id=subscription_id).exists():
+        # Paid, but its webhook has not arrived yet (or was missed: billing_sync heals it).
+        raise Conflict(
+            "A checkout for this workspace was just paid; the subscription appears in a moment.",
+            details={"subscription": _billing_url(workspace, "subscription")},
+        )
+    if status == "open":
+        if (state.checkout_plan, state.checkout_cycle) == (plan, cycle) and session.get("url"):
+            return session["url"]
+        stripe_client.expire_checkout_session(state.checkout_session_id)
+    BillingState.objects.filter(pk=state.pk).update(checkout_session_id="", checkout_plan="", checkout_cycle="")
+    return None
 
 
 def open_portal(*, workspace) -> str:

@@ -46,6 +46,20 @@ def create_checkout_session(**params) -> dict:
     return _call("start checkout", stripe.checkout.Session.create, **params)
 
 
+def retrieve_checkout_session(session_id: str) -> dict | None:
+    try:
+        return _call("read the checkout session", stripe.checkout.Session.retrieve, session_id)
+    except ServiceUnavailable as exc:
+        cause = exc.__cause__
+        if isinstance(cause, stripe.InvalidRequestError) and getattr(cause, "code", None) == "resource_missing":
+            return None
+        raise
+
+
+def expire_checkout_session(session_id: str) -> dict:
+    return _call("close the previous checkout", stripe.checkout.Session.expire, session_id)
+
+
 def create_portal_session(**params) -> dict:
     return _call("open the customer portal", stripe.billing_portal.Session.create, **params)
 

@@ -175,7 +175,7 @@ class StripeStandIn:
 
     def complete_checkout(self, session_id: str, subscription: dict) -> dict:
         session = self.store["checkout.session"][session_id]
-        session.update(status="complete", payment_status="paid", subscription=subscription["id"])
+        session.update(status="complete", payment_status="paid", subscription=subscription["id"], url=None)
         return copy.deepcopy(session)
 
     def _create_session(self, params: dict) -> dict:
@@ -193,6 +193,8 @@ class StripeStandIn:
             payment_intent=None,
             setup_intent=None,
             subscription=None,
+            status="open",
+            expires_at=int(time.time()) + DAY,
             url=f"https://checkout.stripe.test/c/pay/{session_id}",
         )
         self.store["checkout.session"][session_id] = session
@@ -235,6 +237,12 @@ class StripeStandIn:
             return 200, self.create_customer(params)
         if method == "POST" and parts == "checkout/sessions":
             return 200, self._create_session(params)
+        if method == "POST" and parts.startswith("checkout/sessions/") and parts.endswith("/expire"):
+            session = self.store["checkout.session"].get(parts.split("/")[2])
+            if session is None or session["status"] != "open":
+                return 400, {"error": {"type": "invalid_request_error", "message": "Only open sessions expire."}}
+            session.update(status="expired", url=None)
+            return 200, session
         if method == "POST" and parts == "billing_portal/sessions":
             return 200, self._portal_session(params)
         if method == "GET" and parts.startswith("products/") and parts.endswith("/features"):

@@ -46,13 +46,45 @@ class TestCheckout:
         assert price_lookup["lookup_keys[0]"] == "orbit_team_yearly"
 
     def test_the_customer_is_created_once_and_reused(self, owner, workspace, stripe_api):
-        for _ in range(2):
-            assert owner.post(url(workspace, "checkout"), {"plan": "pro"}, format="json").status_code == 201
+        for plan in ("pro", "team"):
+            assert owner.post(url(workspace, "checkout"), {"plan": plan}, format="json").status_code == 201
         assert len(stripe_api.calls_to("POST", "/v1/customers")) == 1
         [(_, _, created)] = stripe_api.calls_to("POST", "/v1/customers")
         assert created["metadata[djstripe_subscriber]"] == str(workspace.pk)
         assert created["email"] == workspace.owner.email
         assert Customer.objects.filter(subscriber=workspace).count() == 1
+
+    def test_the_same_plan_again_hands_out_the_open_session(self, owner, workspace, stripe_api):
+        first = owner.post(url(workspace, "checkout"), {"plan": "pro"}, format="json").json()["url"]
+        again = owner.post(url(workspace, "checkout"), {"plan": "pro"}, format="json").json()["url"]
+        assert again == first
+        assert len(stripe_api.calls_to("POST", "/v1/checkout/sessions")) == 1
+
+    def test_another_plan_expires_the_open_session_first(self, owner, workspace, stripe_api):
+        first = owner.post(url(workspace, "checkout"), {"plan": "pro"}, format="json").json()["url"]
+        second = owner.post(url(workspace, "checkout"), {"plan": "team"}, format="json").json()["url"]
+        assert second != first
+        sessions = stripe_api.store["checkout.session"]
+        assert [s["status"] for s in sessions.values()] == ["expired", "open"]  # never two payable sessions
+        assert stripe_api.calls_to("POST", f"/v1/checkout/sessions/{first.rsplit('/', 1)[1]}/expire")
+
+    def test_a_paid_checkout_whose_webhook_is_on_its_way_is_a_409(self, owner, workspace, stripe_api):
+        session_url = owner.post(url(workspace, "checkout"), {"plan": "pro"}, format="json").json()["url"]
+        session_id = session_url.rsplit("/", 1)[1]
+        customer = stripe_api.store["checkout.session"][session_id]["customer"]
+        stripe_api.complete_checkout(session_id, stripe_api.subscribe(customer))
+        response = owner.post(url(workspace, "checkout"), {"plan": "team"}, format="json")
+        assert error(response) == (409, "conflict")
+        assert response.json()["error"]["details"]["subscription"] == url(workspace, "subscription")
+        assert len(stripe_api.calls_to("POST", "/v1/checkout/sessions")) == 1
+
+    def test_after_a_canceled_subscription_a_new_checkout_starts(self, owner, workspace, stripe_api, deliver):
+        subscription = subscribe(owner, workspace, stripe_api, deliver)
+        ended = stripe_api.update_subscription(subscription["id"], status="canceled")
+        assert deliver(stripe_api.event("customer.subscription.deleted", ended)).status_code == 200
+        response = owner.post(url(workspace, "checkout"), {"plan": "team"}, format="json")
+        assert response.status_code == 201
+        assert len(stripe_api.calls_to("POST", "/v1/checkout/sessions")) == 2
 
     def test_a_subscribed_workspace_is_sent_to_the_portal(self, owner, workspace, stripe_api, deliver):
         subscribe(owner, workspace, stripe_api, deliver)
