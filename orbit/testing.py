@@ -1,5 +1,6 @@
 """Test helpers shared by the apps' test suites: free ports, child processes (gunicorn via `serve`, qcluster via
-`start_qcluster`) on the test database, a connection outside Django's to hold locks, and racing calls in threads."""
+`start_qcluster`) on the test database, a connection outside Django's to hold locks, racing calls in threads, and
+`assert_error` for refusals."""
 
 import os
 import socket
@@ -131,3 +132,11 @@ def race(*calls) -> list[str]:
         if isinstance(outcome, BaseException):
             raise outcome
     return outcomes
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """`response` is the error envelope with this `status` and `code`; returns its `details` for further checks."""
+    assert response.status_code == status, f"{response.status_code} {response.content[:300]!r}"
+    error = response.json()["error"]
+    assert error["code"] == code, error
+    return error["details"]
