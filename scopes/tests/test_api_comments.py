@@ -1,5 +1,6 @@
 import pytest
 
+from orbit.testing import assert_error
 from scopes.models import Comment
 from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
 from workspaces.models import ActivityEvent
@@ -78,22 +79,24 @@ def test_editor_adds_comments_and_replies(member, workspace):
 def test_invalid_comments_are_400(member, workspace, body, field):
     scope = ScopeFactory(workspace=workspace)
     response = member("editor").post(comments_url(scope), body)
-    assert response.status_code == 400
-    assert field in response.json()["error"]["details"]
+    assert field in assert_error(response, 400, "validation_error")
+    assert not Comment.objects.exists()
 
 
 def test_replies_are_one_level_deep(member, workspace):
     scope = ScopeFactory(workspace=workspace)
     reply = CommentFactory(scope=scope, parent=CommentFactory(scope=scope))
     response = member("editor").post(comments_url(scope), {"body": "x", "parent_id": str(reply.pk)})
-    assert response.status_code == 400
+    assert "parent_id" in assert_error(response, 400, "validation_error")
+    assert Comment.objects.count() == 2
 
 
 def test_parent_from_another_scope_is_refused(member, workspace):
     scope = ScopeFactory(workspace=workspace)
     elsewhere = CommentFactory(workspace=workspace)
     response = member("editor").post(comments_url(scope), {"body": "x", "parent_id": str(elsewhere.pk)})
-    assert response.status_code == 400
+    assert "parent_id" in assert_error(response, 400, "validation_error")
+    assert list(Comment.objects.all()) == [elsewhere]
 
 
 def test_viewer_reads_but_cannot_comment(member, workspace):
@@ -101,7 +104,7 @@ def test_viewer_reads_but_cannot_comment(member, workspace):
     scope = ScopeFactory(workspace=workspace)
     assert viewer.get(comments_url(scope)).status_code == 200
     response = viewer.post(comments_url(scope), {"body": "hi"})
-    assert response.status_code == 403
+    assert_error(response, 403, "permission_denied")
     assert not Comment.objects.exists()
 
 
@@ -110,8 +113,10 @@ class TestEditDeleteResolve:
         author, other_editor, admin = member("editor"), member("editor"), member("admin")
         comment = CommentFactory(workspace=workspace, author=author.user)
         url = comments_url(comment.scope, comment.pk)
-        assert other_editor.patch(url, {"body": "hijack"}).status_code == 403
-        assert admin.patch(url, {"body": "hijack"}).status_code == 403
+        for intruder in (other_editor, admin):
+            assert_error(intruder.patch(url, {"body": "hijack"}), 403, "permission_denied")
+            comment.refresh_from_db()
+            assert comment.body != "hijack"
         response = author.patch(url, {"body": "fixed typo"})
         assert response.status_code == 200
         assert response.json()["body"] == "fixed typo"
@@ -124,7 +129,10 @@ class TestEditDeleteResolve:
         comment = CommentFactory(workspace=workspace, author=author.user)
         client = author if who == "author" else member(who)
         response = client.delete(comments_url(comment.scope, comment.pk))
-        assert response.status_code == (204 if allowed else 403)
+        if allowed:
+            assert response.status_code == 204
+        else:
+            assert_error(response, 403, "permission_denied")
         assert Comment.objects.filter(pk=comment.pk).exists() is not allowed
 
     def test_deleted_comment_with_replies_keeps_its_place(self, member, workspace):
@@ -139,7 +147,9 @@ class TestEditDeleteResolve:
         assert thread["body"] == ""
         assert [r["id"] for r in thread["replies"]] == [str(reply.pk)]
         # Replying to a deleted comment is refused; deleting its last reply removes the empty thread.
-        assert author.post(comments_url(scope), {"body": "x", "parent_id": str(root.pk)}).status_code == 400
+        refused = author.post(comments_url(scope), {"body": "x", "parent_id": str(root.pk)})
+        assert "parent_id" in assert_error(refused, 400, "validation_error")
+        assert Comment.objects.count() == 2
         assert member("owner").delete(comments_url(scope, reply.pk)).status_code == 204
         assert not Comment.objects.exists()
 
@@ -151,7 +161,10 @@ class TestEditDeleteResolve:
         comment = CommentFactory(workspace=workspace, author=author.user)
         client = author if who == "author" else member(who)
         response = client.post(comments_url(comment.scope, comment.pk, "resolve"))
-        assert response.status_code == (200 if allowed else 403)
+        if allowed:
+            assert response.status_code == 200
+        else:
+            assert_error(response, 403, "permission_denied")
         comment.refresh_from_db()
         assert (comment.resolved_at is not None) is allowed
         if allowed:
@@ -164,9 +177,13 @@ class TestEditDeleteResolve:
     def test_viewer_cannot_resolve_even_own_comment(self, member, workspace):
         viewer = member("viewer")
         comment = CommentFactory(workspace=workspace, author=viewer.user)
-        assert viewer.post(comments_url(comment.scope, comment.pk, "resolve")).status_code == 403
+        assert_error(viewer.post(comments_url(comment.scope, comment.pk, "resolve")), 403, "permission_denied")
+        comment.refresh_from_db()
+        assert comment.resolved_at is None
 
     def test_replies_are_resolved_through_their_thread(self, member, workspace):
         scope = ScopeFactory(workspace=workspace)
         reply = CommentFactory(scope=scope, parent=CommentFactory(scope=scope))
-        assert member("owner").post(comments_url(scope, reply.pk, "resolve")).status_code == 400
+        assert_error(member("owner").post(comments_url(scope, reply.pk, "resolve")), 400, "validation_error")
+        reply.refresh_from_db()
+        assert reply.resolved_at is None

@@ -1,5 +1,6 @@
 import pytest
 
+from orbit.testing import assert_error
 from scopes.models import Favourite, Project, Scope
 from scopes.tests.factories import FavouriteFactory, ProjectFactory, ScopeFactory
 from workspaces.models import ActivityEvent
@@ -42,7 +43,9 @@ class TestProjects:
         assert editor.post(url(workspace, "projects", project.pk, "unarchive")).json()["status"] == "active"
 
     def test_name_is_required(self, member, workspace):
-        assert member("editor").post(url(workspace, "projects"), {"name": ""}).status_code == 400
+        refused = member("editor").post(url(workspace, "projects"), {"name": ""})
+        assert "name" in assert_error(refused, 400, "validation_error")
+        assert not Project.objects.exists()
 
     @pytest.mark.parametrize("rows", [1, 30])
     def test_list_query_count_is_constant(self, member, workspace, django_assert_num_queries, rows):
@@ -92,7 +95,7 @@ class TestFavourites:
     def test_scope_of_another_workspace_is_404(self, member, workspace, other_workspace):
         scope = ScopeFactory(workspace=other_workspace)
         response = member("editor").post(url(workspace, "favourites"), {"scope_id": str(scope.pk)})
-        assert response.status_code == 404
+        assert_error(response, 404, "not_found")
         assert not Favourite.objects.exists()
 
     @pytest.mark.parametrize("rows", [1, 30])

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from orbit.testing import assert_error
 from scopes import search
 from scopes.cleanup import cleanup
 from scopes.models import Scope, ScopeSection
@@ -56,15 +57,14 @@ class TestCreate:
     def test_template_of_another_workspace_is_refused(self, member, workspace, other_workspace):
         template = TemplateFactory(workspace=other_workspace)
         response = member("editor").post(scopes_url(workspace), {"template_id": str(template.pk)})
-        assert response.status_code == 400
-        assert response.json()["error"]["details"] == {"template_id": ["Not found."]}
+        assert assert_error(response, 400, "validation_error") == {"template_id": ["Not found."]}
         assert not Scope.objects.exists()
 
     def test_project_of_another_workspace_is_refused(self, member, workspace, other_workspace):
         project = ProjectFactory(workspace=other_workspace)
         response = member("editor").post(scopes_url(workspace), {"project_id": str(project.pk)})
-        assert response.status_code == 400
-        assert "project_id" in response.json()["error"]["details"]
+        assert "project_id" in assert_error(response, 400, "validation_error")
+        assert not Scope.objects.exists()
 
     def test_plan_limit_counts_trashed_scopes_this_month(self, member, workspace):
         editor = member("editor")
@@ -121,8 +121,9 @@ class TestListAndFilters:
 
     def test_bad_filter_and_ordering_values_are_400(self, member, workspace):
         viewer = member("viewer")
-        assert viewer.get(scopes_url(workspace) + "?status=lost").status_code == 400
-        assert viewer.get(scopes_url(workspace) + "?ordering=search_vector").status_code == 400
+        assert "status" in assert_error(viewer.get(scopes_url(workspace) + "?status=lost"), 400, "validation_error")
+        refused = viewer.get(scopes_url(workspace) + "?ordering=search_vector")
+        assert "ordering" in assert_error(refused, 400, "validation_error")
         assert viewer.get(scopes_url(workspace) + "?ordering=-title").status_code == 200
 
     def test_ordering_by_title(self, member, workspace):
@@ -302,7 +303,9 @@ class TestTransitions:
     def test_unknown_status_is_400(self, member, workspace):
         scope = ScopeFactory(workspace=workspace)
         response = member("editor").post(scopes_url(workspace, scope.pk, "transition"), {"status": "lost"})
-        assert response.status_code == 400
+        assert "status" in assert_error(response, 400, "validation_error")
+        scope.refresh_from_db()
+        assert (scope.status, scope.version) == ("draft", 1)
 
 
 class TestDuplicate:
@@ -328,7 +331,7 @@ class TestDuplicate:
         ScopeSectionFactory(scope=scope)
         ScopeFactory.create_batch(2, workspace=workspace)
         response = editor.post(scopes_url(workspace, scope.pk, "duplicate"), {})
-        assert response.status_code == 402
+        assert assert_error(response, 402, "plan_limit_exceeded")["limit_name"] == "scopes_per_month"
         assert Scope.objects.count() == 3
         assert ScopeSection.objects.count() == 1
 
@@ -338,14 +341,14 @@ class TestTrash:
         editor = member("editor")
         scope = ScopeFactory(workspace=workspace)
         assert editor.delete(scopes_url(workspace, scope.pk)).status_code == 204
-        assert editor.get(scopes_url(workspace, scope.pk)).status_code == 404
+        assert_error(editor.get(scopes_url(workspace, scope.pk)), 404, "not_found")
         assert editor.get(scopes_url(workspace)).json()["results"] == []
         assert [r["id"] for r in editor.get(scopes_url(workspace, "trash")).json()["results"]] == [str(scope.pk)]
         assert [r["id"] for r in editor.get(scopes_url(workspace) + "?trashed=true").json()["results"]] == [
             str(scope.pk)
         ]
         # Nested routes of a trashed scope are gone too.
-        assert editor.get(scopes_url(workspace, scope.pk, "sections")).status_code == 404
+        assert_error(editor.get(scopes_url(workspace, scope.pk, "sections")), 404, "not_found")
 
         response = editor.post(scopes_url(workspace, scope.pk, "restore"))
         assert response.status_code == 200
@@ -355,7 +358,8 @@ class TestTrash:
 
     def test_restoring_a_live_scope_is_404(self, member, workspace):
         scope = ScopeFactory(workspace=workspace)
-        assert member("editor").post(scopes_url(workspace, scope.pk, "restore")).status_code == 404
+        assert_error(member("editor").post(scopes_url(workspace, scope.pk, "restore")), 404, "not_found")
+        assert not ActivityEvent.objects.exists()
 
     def test_cleanup_purges_after_30_days_only(self, workspace):
         now = timezone.now()
@@ -405,7 +409,9 @@ class TestTwoEditors:
         scope = ScopeFactory(workspace=workspace, version=4)
         url = scopes_url(workspace, scope.pk, "transition")
         stale = member("editor").post(url, {"status": "in_review"}, HTTP_IF_MATCH='"3"')
-        assert stale.status_code == 412
+        assert assert_error(stale, 412, "precondition_failed")["current_version"] == 4
+        scope.refresh_from_db()
+        assert (scope.status, scope.version) == ("draft", 4)
         assert member("editor").post(url, {"status": "in_review"}, HTTP_IF_MATCH='W/"4"').status_code == 200
 
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.db import connections
 
-from orbit.testing import raw_connection
+from orbit.testing import assert_error, raw_connection
 from scopes.models import Comment, Scope
 from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
 
@@ -61,8 +61,7 @@ def test_a_reply_racing_the_deletion_of_its_thread_is_a_400(member, workspace):
         time.sleep(1.0)
         deleter.commit()
     threads[0].join(timeout=30)
-    assert results[0].status_code == 400, results[0].content
-    assert results[0].json()["error"]["details"] == {"parent_id": ["Not found."]}
+    assert assert_error(results[0], 400, "validation_error") == {"parent_id": ["Not found."]}
     assert not Comment.objects.exists()
 
 
@@ -79,8 +78,7 @@ def test_a_comment_racing_the_deletion_of_its_section_is_a_400(member, workspace
         time.sleep(1.0)
         deleter.commit()
     threads[0].join(timeout=30)
-    assert results[0].status_code == 400, results[0].content
-    assert results[0].json()["error"]["details"] == {"section_id": ["Not found."]}
+    assert assert_error(results[0], 400, "validation_error") == {"section_id": ["Not found."]}
     assert not Comment.objects.exists()
 
 
@@ -99,8 +97,7 @@ def test_a_scope_created_in_a_project_being_deleted_is_a_400(member, workspace):
         time.sleep(1.0)
         deleter.commit()
     threads[0].join(timeout=30)
-    assert results[0].status_code == 400, results[0].content
-    assert results[0].json()["error"]["details"] == {"project_id": ["Not found."]}
+    assert assert_error(results[0], 400, "validation_error") == {"project_id": ["Not found."]}
     assert not Scope.objects.exists()
 
 
