@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ai.builtin import classify, rules
 
@@ -108,22 +108,34 @@ def _section_chunks(sections: list[dict]) -> list[tuple[object, str]]:
     for s in sections:
         sid = s.get("id")
         text = f"{s.get('title', '')}. {s.get('content', '')}"
-        for sentence in sentences(text) or [text]:
-            chunks.append((sid, sentence))
+        for sentence in dict.fromkeys(sentences(text) or [text]):  # each distinct sentence once
+            if len(sentence.split()) >= 4:  # token-set similarity calls any subset a match: no tiny chunks
+                chunks.append((sid, sentence))
     return chunks
 
 
 def coverage(requirements: list[dict], sections: list[dict]) -> dict:
+    """Each requirement against every sentence of every section (rapidfuzz token-set similarity, computed as
+    one matrix): its best section score decides covered (>= COVERED), partial (>= PARTIAL) or uncovered."""
     chunks = _section_chunks(sections)
     out = []
     covered = 0.0
-    for req in requirements:
+    if requirements and chunks:
+        matrix = process.cdist(
+            [r["text"] for r in requirements],
+            [chunk for _sid, chunk in chunks],
+            scorer=fuzz.token_set_ratio,
+            processor=str.lower,
+            score_cutoff=PARTIAL,
+        )
+    for row, req in enumerate(requirements):
         scores: dict[object, float] = {}
-        for sid, chunk in chunks:
-            score = fuzz.token_set_ratio(req["text"], chunk, processor=str.lower)
-            if len(chunk.split()) < 4:
-                score = min(score, fuzz.ratio(req["text"], chunk, processor=str.lower))
-            scores[sid] = max(scores.get(sid, 0), score)
+        if chunks:
+            values = matrix[row]
+            for col in values.nonzero()[0].tolist():  # only the chunks at or above the cutoff
+                sid, value = chunks[col][0], float(values[col])
+                if value > scores.get(sid, 0):
+                    scores[sid] = value
         best = max(scores.values(), default=0)
         if best >= COVERED:
             status = "covered"
