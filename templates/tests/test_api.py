@@ -1,5 +1,6 @@
 import pytest
 
+from orbit.testing import assert_error
 from scopes.models import ScopeSection
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
 from templates.models import Template
@@ -36,7 +37,7 @@ class TestPublicTemplates:
         template = TemplateFactory(workspace=workspace)
         names = {row["name"] for row in auth_client.get("/api/templates/?limit=100").json()["results"]}
         assert template.name not in names
-        assert auth_client.get(f"/api/templates/{template.pk}/").status_code == 404
+        assert_error(auth_client.get(f"/api/templates/{template.pk}/"), 404, "not_found")
 
     def test_list_query_count_is_constant(self, auth_client, django_assert_num_queries):
         counts = []
@@ -47,11 +48,13 @@ class TestPublicTemplates:
         assert counts[1] == counts[0] + 20
 
     def test_anonymous_is_401(self, api_client):
-        assert api_client.get("/api/templates/").status_code == 401
+        assert_error(api_client.get("/api/templates/"), 401, "not_authenticated")
 
     def test_public_templates_are_read_only(self, auth_client):
         template = Template.objects.public().first()
-        assert auth_client.patch(f"/api/templates/{template.pk}/", {"name": "x"}).status_code == 405
+        assert_error(auth_client.patch(f"/api/templates/{template.pk}/", {"name": "x"}), 405, "method_not_allowed")
+        template.refresh_from_db()
+        assert template.name != "x"
 
 
 class TestWorkspaceTemplates:
@@ -88,7 +91,8 @@ class TestWorkspaceTemplates:
         response = member("editor").post(
             ws_url(workspace), {"name": "x", "sections": [{"title": "a", "section_type": "poem"}]}
         )
-        assert response.status_code == 400
+        assert "sections" in assert_error(response, 400, "validation_error")
+        assert not Template.objects.filter(workspace=workspace).exists()
 
     def test_create_from_a_scope(self, member, workspace):
         scope = ScopeFactory(workspace=workspace, title="Acme rebuild")
@@ -118,15 +122,16 @@ class TestWorkspaceTemplates:
 
     def test_create_from_another_workspaces_scope_is_404(self, member, workspace, other_workspace):
         scope = ScopeFactory(workspace=other_workspace)
-        assert member("editor").post(ws_url(workspace), {"scope_id": str(scope.pk)}).status_code == 404
+        assert_error(member("editor").post(ws_url(workspace), {"scope_id": str(scope.pk)}), 404, "not_found")
+        assert not Template.objects.filter(workspace=workspace).exists()
 
     def test_public_templates_are_read_only_here_too(self, member, workspace):
         owner = member("owner")
         template = Template.objects.public().first()
         assert owner.get(ws_url(workspace, template.pk)).status_code == 200
         response = owner.patch(ws_url(workspace, template.pk), {"name": "Mine now"})
-        assert response.status_code == 403
-        assert owner.delete(ws_url(workspace, template.pk)).status_code == 403
+        assert_error(response, 403, "permission_denied")
+        assert_error(owner.delete(ws_url(workspace, template.pk)), 403, "permission_denied")
         template.refresh_from_db()
         assert template.name != "Mine now"
 
@@ -160,5 +165,5 @@ class TestApply:
         template = TemplateFactory(workspace=workspace)
         scope = ScopeFactory(workspace=other_workspace)
         response = member("editor").post(ws_url(workspace, template.pk, "apply"), {"scope_id": str(scope.pk)})
-        assert response.status_code == 404
+        assert_error(response, 404, "not_found")
         assert not ScopeSection.objects.exists()
