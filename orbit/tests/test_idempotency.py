@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orbit.cleanup import cleanup
 from orbit.models import IdempotencyKey
-from orbit.testing import raw_connection
+from orbit.testing import assert_error, raw_connection
 from scopes.models import Scope, ScopeSection
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
 
@@ -52,7 +52,8 @@ class TestReplay:
         scope = ScopeFactory(workspace=workspace)
         editor.post(scopes_url(workspace), {}, HTTP_IDEMPOTENCY_KEY="k")
         response = editor.post(scopes_url(workspace, scope.pk, "duplicate"), {}, HTTP_IDEMPOTENCY_KEY="k")
-        assert response.status_code == 422
+        assert_error(response, 422, "idempotency_key_reused")
+        assert Scope.objects.count() == 2  # the first create and the original; no duplicate
 
     def test_keys_are_per_user(self, member, workspace):
         member("editor").post(scopes_url(workspace), {"title": "A"}, HTTP_IDEMPOTENCY_KEY="shared")
@@ -71,13 +72,12 @@ class TestReplay:
     def test_failed_requests_are_not_stored_so_a_corrected_retry_works(self, member, workspace):
         editor = member("editor")
         bad = editor.post(scopes_url(workspace), {"project_id": "not-a-uuid"}, HTTP_IDEMPOTENCY_KEY="k")
-        assert bad.status_code == 400
+        assert "project_id" in assert_error(bad, 400, "validation_error")
         assert not IdempotencyKey.objects.exists()
         # Same key, same body: the request runs again (and fails again), it is not replayed.
-        assert (
-            editor.post(scopes_url(workspace), {"project_id": "not-a-uuid"}, HTTP_IDEMPOTENCY_KEY="k").status_code
-            == 400
-        )
+        again = editor.post(scopes_url(workspace), {"project_id": "not-a-uuid"}, HTTP_IDEMPOTENCY_KEY="k")
+        assert "project_id" in assert_error(again, 400, "validation_error")
+        assert not Scope.objects.exists()
         good = editor.post(scopes_url(workspace), {"title": "Fixed"}, HTTP_IDEMPOTENCY_KEY="k")
         assert good.status_code == 201
         assert Scope.objects.count() == 1
@@ -85,7 +85,8 @@ class TestReplay:
     def test_plan_limit_refusal_is_not_replayed_after_an_upgrade(self, member, workspace):
         editor = member("editor")
         ScopeFactory.create_batch(3, workspace=workspace)
-        assert editor.post(scopes_url(workspace), {}, HTTP_IDEMPOTENCY_KEY="k").status_code == 402
+        assert_error(editor.post(scopes_url(workspace), {}, HTTP_IDEMPOTENCY_KEY="k"), 402, "plan_limit_exceeded")
+        assert Scope.objects.count() == 3
         workspace.plan = "pro"
         workspace.save(update_fields=["plan"])
         assert editor.post(scopes_url(workspace), {}, HTTP_IDEMPOTENCY_KEY="k").status_code == 201
@@ -103,7 +104,7 @@ class TestReplay:
     @pytest.mark.parametrize("key", ["", "x" * 256])
     def test_key_length_is_checked(self, member, workspace, key):
         response = member("editor").post(scopes_url(workspace), {}, HTTP_IDEMPOTENCY_KEY=key)
-        assert response.status_code == 400
+        assert "Idempotency-Key" in assert_error(response, 400, "validation_error")
         assert not Scope.objects.exists()
 
     def test_expired_keys_start_afresh_and_are_purged(self, member, workspace):

@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
+from orbit.testing import assert_error
 from workspaces.models import ActivityEvent, Membership, Workspace
 from workspaces.tests.conftest import error_code
 from workspaces.tests.factories import MembershipFactory, WorkspaceFactory
@@ -72,8 +73,9 @@ def test_list_runs_constant_queries(count, make_client, django_assert_num_querie
 
 
 def test_list_and_create_need_authentication(api_client):
-    assert api_client.get(LIST).status_code == 401
-    assert api_client.post(LIST, {"name": "x"}, format="json").status_code == 401
+    assert_error(api_client.get(LIST), 401, "not_authenticated")
+    assert_error(api_client.post(LIST, {"name": "x"}, format="json"), 401, "not_authenticated")
+    assert not Workspace.objects.filter(name="x").exists()
 
 
 @pytest.mark.parametrize("role", ["owner", "admin", "editor", "viewer"])
@@ -107,9 +109,12 @@ def test_update_refuses_a_taken_slug_and_bad_colour(member, workspace):
     WorkspaceFactory(slug="taken")
     owner = member("owner")
     response = owner.patch(detail(workspace), {"slug": "taken"})
-    assert response.status_code == 400
-    assert "slug" in response.json()["error"]["details"]
-    assert owner.patch(detail(workspace), {"primary_color": "#12345"}).status_code == 400
+    assert "slug" in assert_error(response, 400, "validation_error")
+    assert "primary_color" in assert_error(
+        owner.patch(detail(workspace), {"primary_color": "#12345"}), 400, "validation_error"
+    )
+    unchanged = Workspace.objects.get(pk=workspace.pk)
+    assert (unchanged.slug, unchanged.primary_color) == (workspace.slug, workspace.primary_color)
     assert owner.patch(detail(workspace), {"slug": "fresh-slug"}).json()["slug"] == "fresh-slug"
 
 
@@ -117,6 +122,8 @@ def test_update_refuses_a_taken_slug_and_bad_colour(member, workspace):
 def test_delete_role_table(role, expected, member, workspace):
     client = member(role)
     response = client.delete(detail(workspace))
+    if expected == 403:
+        assert_error(response, 403, "permission_denied")
     assert response.status_code == expected
     workspace.refresh_from_db()
     assert (workspace.deleted_at is not None) == (expected == 204)
@@ -126,9 +133,12 @@ def test_deleted_workspace_is_gone_for_everyone(member, workspace):
     owner, viewer = member("owner"), member("viewer")
     assert owner.delete(detail(workspace)).status_code == 204
     assert Workspace.objects.filter(pk=workspace.pk).exists()  # soft
-    assert owner.get(detail(workspace)).status_code == 404
-    assert viewer.get(detail(workspace)).status_code == 404
-    assert viewer.get(f"{detail(workspace)}members/").status_code == 404
+    for client, url in (
+        (owner, detail(workspace)),
+        (viewer, detail(workspace)),
+        (viewer, f"{detail(workspace)}members/"),
+    ):
+        assert_error(client.get(url), 404, "not_found")
     assert owner.get(LIST).json()["results"] == []
 
 
