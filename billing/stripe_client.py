@@ -84,6 +84,10 @@ def list_subscriptions(customer_id: str) -> list:
     return list(found.auto_paging_iter())
 
 
+def list_customers() -> list:
+    return list(stripe.Customer.list(limit=100, **_options()).auto_paging_iter())
+
+
 def retrieve_customer(customer_id: str):
     try:
         return stripe.Customer.retrieve(customer_id, **_options())

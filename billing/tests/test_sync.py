@@ -74,7 +74,8 @@ def test_stripe_down_is_reported_and_nothing_changes(workspace, stripe_api, miss
     before = snapshot(workspace)
     output = sync()
     assert "failed cus_" in output
-    assert "1 failed" in output
+    assert "failed (customer list)" in output
+    assert "2 failed" in output
     assert snapshot(workspace) == before
 
 
@@ -85,7 +86,7 @@ def test_a_staff_granted_plan_without_customer_is_left_alone(workspace, other_wo
     assert f"left alone {other_workspace.pk}" in output
     other_workspace.refresh_from_db()
     assert other_workspace.plan == "team"
-    assert stripe_api.calls == []
+    assert [(method, path) for method, path, _ in stripe_api.calls] == [("GET", "/v1/customers")]
 
 
 def test_the_daily_schedule_is_registered_once_however_often_migrate_runs():
@@ -111,3 +112,20 @@ def test_the_scheduled_task_runs_the_sync(workspace, stripe_api, missed_upgrade)
     assert sync_billing() == {"checked": 1, "repaired": 1, "failed": 0}
     workspace.refresh_from_db()
     assert workspace.plan == "team"
+
+
+def test_a_customer_missing_here_is_linked_back_from_stripe(workspace, stripe_api, missed_upgrade):
+    """The database was restored from before the checkout: Stripe still has the customer naming the workspace."""
+    from djstripe.models import Customer
+
+    customer_id = missed_upgrade["customer"]
+    Customer.objects.filter(id=customer_id).delete()  # its mirrored subscriptions go with it
+    dry = sync("--dry-run")
+    assert f"customer: None -> {customer_id}" in dry
+    assert not Customer.objects.filter(id=customer_id).exists()
+    output = sync()
+    assert f"repaired {workspace.pk}" in output
+    assert Customer.objects.get(id=customer_id).subscriber == workspace
+    workspace.refresh_from_db()
+    assert workspace.plan == "team"
+    assert BillingState.objects.get(workspace=workspace).customer_id == customer_id
