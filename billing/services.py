@@ -5,6 +5,7 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from billing import prices, stripe_client
 from billing.models import BillingState
@@ -20,7 +21,7 @@ def _return_url(workspace, **query) -> str:
 
 
 def _billing_url(workspace, action: str) -> str:
-    return f"/api/workspaces/{workspace.pk}/billing/{action}/"
+    return reverse(f"billing-{action}", kwargs={"workspace_id": workspace.pk})
 
 
 def has_running_subscription(workspace) -> bool:
