@@ -17,19 +17,16 @@ def usage_counter_problems(catalogue: dict, counters: dict, not_counted_yet=()) 
     messages = []
     for limit, path in sorted(counters.items()):
         try:
-            counter = import_string(path)
+            problem = None if callable(import_string(path)) else "is not callable"
         except ImportError as error:
+            problem = f"does not import: {error}"
+        if problem:
             messages.append(
                 checks.Error(
-                    f"The usage counter of {limit!r}, {path!r}, does not import: {error}",
+                    f"The usage counter of {limit!r}, {path!r}, {problem}",
                     hint="Fix the dotted path in billing.plans.USAGE_COUNTERS.",
                     id="billing.E002",
                 )
-            )
-            continue
-        if not callable(counter):
-            messages.append(
-                checks.Error(f"The usage counter of {limit!r}, {path!r}, is not callable", id="billing.E002")
             )
     uncounted: dict[str, list[str]] = {}
     for code, plan in sorted(catalogue.items()):
@@ -37,23 +34,17 @@ def usage_counter_problems(catalogue: dict, counters: dict, not_counted_yet=()) 
             if limit != "name" and countable(limit) and limit not in counters:
                 uncounted.setdefault(limit, []).append(code)
     for limit, codes in sorted(uncounted.items()):
-        where = f"plan(s) {', '.join(codes)}"
-        if limit in not_counted_yet:
-            messages.append(
-                checks.Warning(
-                    f"Plan limit {limit!r} ({where}) is not counted yet: enforce_limit for it refuses to run",
-                    hint="Add its counter to billing.plans.USAGE_COUNTERS and drop it from NOT_COUNTED_YET.",
-                    id="billing.W001",
-                )
+        pending = limit in not_counted_yet
+        level, check_id = (checks.Warning, "billing.W001") if pending else (checks.Error, "billing.E001")
+        state = "is not counted yet: enforce_limit for it refuses to run" if pending else "has no usage counter"
+        messages.append(
+            level(
+                f"Plan limit {limit!r} (plan(s) {', '.join(codes)}) {state}",
+                hint=f"Add `{limit!r}: 'yourapp.selectors.function'` to billing.plans.USAGE_COUNTERS"
+                + (" and drop it from NOT_COUNTED_YET." if pending else "."),
+                id=check_id,
             )
-        else:
-            messages.append(
-                checks.Error(
-                    f"Plan limit {limit!r} ({where}) has no usage counter",
-                    hint=f"Add `{limit!r}: 'yourapp.selectors.function'` to billing.plans.USAGE_COUNTERS.",
-                    id="billing.E001",
-                )
-            )
+        )
     return messages
 
 
