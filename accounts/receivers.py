@@ -12,11 +12,15 @@ from accounts import audit, services
 from accounts.models import AuthEvent
 
 
+def _method(signal_kwargs) -> str:
+    """How the user signed in or up: the social provider's id ("google"), else "password"."""
+    sociallogin = signal_kwargs.get("sociallogin")
+    return sociallogin.account.provider if sociallogin is not None else "password"
+
+
 @receiver(allauth_signals.user_logged_in, dispatch_uid="accounts.audit.logged_in")
 def on_logged_in(sender, request, user, **kwargs):
-    sociallogin = kwargs.get("sociallogin")
-    method = sociallogin.account.provider if sociallogin is not None else "password"
-    audit.record(kind=AuthEvent.Kind.LOGIN_SUCCEEDED, request=request, user=user, reason=method)
+    audit.record(kind=AuthEvent.Kind.LOGIN_SUCCEEDED, request=request, user=user, reason=_method(kwargs))
 
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="accounts.audit.login_failed")
@@ -33,9 +37,7 @@ def on_logged_out(sender, request, user, **kwargs):
 
 @receiver(allauth_signals.user_signed_up, dispatch_uid="accounts.audit.signed_up")
 def on_signed_up(sender, request, user, **kwargs):
-    sociallogin = kwargs.get("sociallogin")
-    method = sociallogin.account.provider if sociallogin is not None else "password"
-    audit.record(kind=AuthEvent.Kind.SIGNED_UP, request=request, user=user, reason=method)
+    audit.record(kind=AuthEvent.Kind.SIGNED_UP, request=request, user=user, reason=_method(kwargs))
 
 
 @receiver(allauth_signals.email_confirmed, dispatch_uid="accounts.audit.email_confirmed")
