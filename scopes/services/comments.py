@@ -100,24 +100,15 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
     _check_author_or_moderator(comment=comment, membership=membership, doing="resolve")
     if comment.parent_id is not None:
         raise ValidationFailed("Resolve the thread through its first comment.")
-    if resolved and comment.resolved_at is None:
-        comment.resolved_at, comment.resolved_by = timezone.now(), membership.user
-        comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
-        activity.record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb=Verb.COMMENT_RESOLVED,
-            target=comment.scope,
-            metadata={"comment_id": str(comment.pk)},
-        )
-    elif not resolved and comment.resolved_at is not None:
-        comment.resolved_at, comment.resolved_by = None, None
-        comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
-        activity.record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb=Verb.COMMENT_UNRESOLVED,
-            target=comment.scope,
-            metadata={"comment_id": str(comment.pk)},
-        )
+    if resolved == (comment.resolved_at is not None):
+        return comment  # already so: nothing to save or record
+    comment.resolved_at, comment.resolved_by = (timezone.now(), membership.user) if resolved else (None, None)
+    comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+    activity.record(
+        workspace=membership.workspace,
+        actor=membership.user,
+        verb=Verb.COMMENT_RESOLVED if resolved else Verb.COMMENT_UNRESOLVED,
+        target=comment.scope,
+        metadata={"comment_id": str(comment.pk)},
+    )
     return comment

@@ -23,6 +23,14 @@ from workspaces.models import Invitation, Membership, Workspace
 Role = Membership.Role
 
 
+def _refuse_if_closed(invitation: Invitation) -> None:
+    """An accepted or revoked invitation can be neither resent nor accepted."""
+    if invitation.accepted_at:
+        raise InvitationUsed()
+    if invitation.revoked_at:
+        raise InvitationRevoked()
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -124,10 +132,7 @@ def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
         .select_related("workspace", "invited_by")
         .get(pk=invitation.pk)
     )
-    if invitation.accepted_at:
-        raise InvitationUsed()
-    if invitation.revoked_at:
-        raise InvitationRevoked()
+    _refuse_if_closed(invitation)
     now = timezone.now()
     if is_expired(invitation, now):
         enforce_limit(workspace=invitation.workspace, limit="members", adding=1)
@@ -179,10 +184,7 @@ def accept_invitation(*, token: str, user) -> Membership:
     workspace = get_invitation_by_token(token).workspace
     Workspace.objects.lock(workspace.pk)
     invitation = get_invitation_by_token(token, for_update=True)
-    if invitation.accepted_at:
-        raise InvitationUsed()
-    if invitation.revoked_at:
-        raise InvitationRevoked()
+    _refuse_if_closed(invitation)
     now = timezone.now()
     if is_expired(invitation, now):
         raise InvitationExpired()
