@@ -42,6 +42,7 @@ CODES_BY_STATUS = {
     413: ("payload_too_large", "The request body is too large."),
     415: ("unsupported_media_type", "The body type is not supported."),
     429: ("rate_limited", "Too many requests. Try again later."),
+    500: ("server_error", "An unexpected error occurred. Quote the request id when reporting it."),
     503: ("service_unavailable", "The service is unavailable; try again."),
 }
 
@@ -72,6 +73,12 @@ def error_response(request, status: int, code: str, message: str, details: dict 
         param = next(iter(details or {}), None)
         body = {"status": status, "errors": [{"code": code, "message": message, "param": param}], **body}
     return JsonResponse(body, status=status)
+
+
+def status_response(request, status: int) -> JsonResponse:
+    """The generic error answer for an HTTP status (a 4xx not listed is a bad request, a 5xx a server error)."""
+    code, message = CODES_BY_STATUS.get(status) or CODES_BY_STATUS[500 if status >= 500 else 400]
+    return error_response(request, status, code, message)
 
 
 def _is_form(content_type: str) -> bool:
@@ -120,10 +127,7 @@ class JsonErrorsMiddleware:
             or _is_json(response.get("Content-Type", ""))
         ):
             return response
-        status = response.status_code
-        default = ("server_error", "An unexpected error occurred. Quote the request id when reporting it.")
-        code, message = CODES_BY_STATUS.get(status, default if status >= 500 else CODES_BY_STATUS[400])
-        replacement = error_response(request, status, code, message)
+        replacement = status_response(request, response.status_code)
         for header, value in response.items():
             if header.lower() not in ("content-type", "content-length"):
                 replacement[header] = value

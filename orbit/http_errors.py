@@ -1,32 +1,30 @@
-"""Django-level 404/500 (outside DRF views) in the same envelope, so no HTML page or traceback leaks."""
+"""Django-level 404/500 (outside DRF views) in the same envelope, so no HTML page or traceback leaks. The codes
+and messages per status are orbit.apiguard's, shared with the middleware that turns stray HTML errors into JSON."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from orbit.apiguard import status_response
 from orbit.exception_handler import envelope
 
 
 @csrf_exempt  # also the ^api/ catch-all: a write to an unknown path is a 404, not a 403 csrf_failed
 def not_found(request, exception=None):
-    return JsonResponse(envelope("not_found", "Not found."), status=404)
+    return status_response(request, 404)
 
 
 def server_error(request):
-    return JsonResponse(
-        envelope("server_error", "An unexpected error occurred. Quote the request id when reporting it."), status=500
-    )
+    return status_response(request, 500)
 
 
 def bad_request(request, exception=None):
     """Django's 400s (a disallowed Host header, a body over the upload limit outside DRF, ...)."""
-    if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(envelope("payload_too_large", "The request body is too large."), status=413)
-    return JsonResponse(envelope("bad_request", "The request is malformed."), status=400)
+    return status_response(request, 413 if isinstance(exception, RequestDataTooBig) else 400)
 
 
 def permission_denied(request, exception=None):
-    return JsonResponse(envelope("permission_denied", "You do not have permission to perform this action."), status=403)
+    return status_response(request, 403)
 
 
 def csrf_failure(request, reason=""):
