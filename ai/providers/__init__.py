@@ -61,3 +61,10 @@ def get_provider(name: str, model: str | None = None) -> Provider:
         raise ProviderUnavailable(f"Unknown AI provider {name!r}.", called=False)
     module, cls = PROVIDERS[name]
     return getattr(import_module(module), cls)(model or None)
+
+
+def preload() -> None:
+    """Import the configured providers' SDKs now (a worker process calls this at start-up), so the first run a
+    worker takes does not pay seconds of SDK import."""
+    for name in configured_providers():
+        import_module(PROVIDERS[name][0])

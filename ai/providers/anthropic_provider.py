@@ -2,6 +2,8 @@
 separate content block marked for prompt caching (`cache_control: ephemeral`), so chunked or repeated calls
 over the same documents are cheaper."""
 
+from functools import lru_cache
+
 import anthropic
 from django.conf import settings
 from pydantic import ValidationError
@@ -15,6 +17,12 @@ LABEL = "Anthropic"
 
 def configured() -> bool:
     return bool(settings.ANTHROPIC_API_KEY)
+
+
+@lru_cache(maxsize=4)
+def _client(api_key: str, base_url: str | None, timeout: float, max_retries: int) -> anthropic.Anthropic:
+    """One client (connection pool, TLS context) per configuration and process, reused across runs."""
+    return anthropic.Anthropic(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
 
 
 def inline_refs(schema: dict) -> dict:
@@ -41,11 +49,8 @@ class AnthropicProvider(ModelProvider):
             raise ProviderUnavailable("Anthropic is not configured (set ANTHROPIC_API_KEY).", called=False)
         self.model = model or settings.ANTHROPIC_MODEL
         self.max_input_tokens = settings.ANTHROPIC_MAX_INPUT_TOKENS
-        self.client = anthropic.Anthropic(
-            api_key=settings.ANTHROPIC_API_KEY,
-            base_url=settings.ANTHROPIC_BASE_URL,
-            timeout=settings.AI_TIMEOUT,
-            max_retries=settings.AI_MAX_RETRIES,
+        self.client = _client(
+            settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.AI_TIMEOUT, settings.AI_MAX_RETRIES
         )
 
     def _call(self, *, system, data, instruction, schema, tool_name):

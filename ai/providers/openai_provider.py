@@ -1,6 +1,8 @@
 """OpenAI, or any OpenAI-compatible server (OPENAI_BASE_URL): Chat Completions with Structured Outputs
 (`chat.completions.parse` with a pydantic model, sent as a strict JSON schema)."""
 
+from functools import lru_cache
+
 import openai
 from django.conf import settings
 from pydantic import ValidationError
@@ -16,6 +18,12 @@ def configured() -> bool:
     return bool(settings.OPENAI_API_KEY or settings.OPENAI_BASE_URL)
 
 
+@lru_cache(maxsize=4)
+def _client(api_key: str, base_url: str | None, timeout: float, max_retries: int) -> openai.OpenAI:
+    """One client (connection pool, TLS context) per configuration and process, reused across runs."""
+    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+
+
 class OpenAIProvider(ModelProvider):
     name = "openai"
 
@@ -24,12 +32,12 @@ class OpenAIProvider(ModelProvider):
             raise ProviderUnavailable("OpenAI is not configured (set OPENAI_API_KEY or OPENAI_BASE_URL).", called=False)
         self.model = model or settings.OPENAI_MODEL
         self.max_input_tokens = settings.OPENAI_MAX_INPUT_TOKENS
-        self.client = openai.OpenAI(
+        self.client = _client(
             # OpenAI-compatible local servers need no key, but the SDK insists on one.
-            api_key=settings.OPENAI_API_KEY or "not-needed",
-            base_url=settings.OPENAI_BASE_URL,
-            timeout=settings.AI_TIMEOUT,
-            max_retries=settings.AI_MAX_RETRIES,
+            settings.OPENAI_API_KEY or "not-needed",
+            settings.OPENAI_BASE_URL,
+            settings.AI_TIMEOUT,
+            settings.AI_MAX_RETRIES,
         )
 
     def _call(self, *, system, data, instruction, schema, tool_name):
