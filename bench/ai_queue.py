@@ -23,7 +23,6 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import harness
 
@@ -153,8 +152,8 @@ def main() -> None:
         from django.core.management import call_command
         from django.core.wsgi import get_wsgi_application
 
-        from accounts.tokens import issue_token_pair
         from accounts.models import User
+        from accounts.tokens import issue_token_pair
         from ai.models import AIResultCache
         from workspaces.models import Membership, Workspace
 
