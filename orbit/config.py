@@ -165,6 +165,12 @@ def logging_config(*, level: str, fmt: str) -> dict:
             "django.server": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
             "django_q": {"level": level, "propagate": True},
+            # The AI SDKs and their HTTP clients log request bodies (prompts, document text) at DEBUG: never
+            # below WARNING. Orbit logs each AI call itself (ai.runner: provider, model, tokens, cost, outcome).
+            **{
+                name: {"level": "WARNING"}
+                for name in ("openai", "anthropic", "httpx", "httpx2", "httpcore", "httpcore2")
+            },
         },
     }
 

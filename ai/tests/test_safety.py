@@ -1,6 +1,7 @@
 """Document text is data, never instructions; what a model says is checked and sanitised before it is stored."""
 
 import json
+import logging
 
 import pytest
 
@@ -177,3 +178,17 @@ def test_scope_confidence_is_weighted_by_content_length():
 def test_marker_is_derived_from_the_content():
     assert marker_for("a") != marker_for("b")
     assert marker_for("a") == marker_for("a")  # deterministic: prompt caching and the result cache still work
+
+
+def test_logs_hold_metadata_only_never_document_text(openai_standin, editor, workspace, brief, run_jobs, caplog):
+    caplog.set_level(logging.DEBUG)
+    openai_standin.reply(fake.as_openai(fake.extraction_per_page))
+    run = _extract(editor, workspace, brief, run_jobs)
+    run.refresh_from_db()
+    assert run.status == "succeeded"
+    logged = caplog.text
+    assert "ai_run_finished" in logged and "gpt-4o-mini" in logged and "input_tokens" in logged
+    for page in brief.pages.all():
+        for line in page.text.splitlines():
+            assert line not in logged
+    assert "You are a proposal analyst" not in logged  # nor the prompt
