@@ -12,14 +12,14 @@ from accounts import audit
 from accounts.models import AuthEvent, User
 from accounts.tokens import decode_expired_refresh_token, issue_token_pair
 from orbit.errors import ValidationFailed
+from orbit.updates import apply_changes
+
+PROFILE_FIELDS = ("full_name", "avatar_url")
 
 
 @transaction.atomic
-def update_profile(*, user: User, **fields) -> User:
-    for name, value in fields.items():
-        setattr(user, name, value)
-    user.full_clean()
-    user.save(update_fields=[*fields, "updated_at"])
+def update_profile(*, user: User, changes: dict) -> User:
+    apply_changes(user, changes, fields=PROFILE_FIELDS)
     return user
 
 

@@ -33,6 +33,7 @@ from orbit.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from orbit.updates import apply_changes
 from workspaces import activity
 from workspaces.activity import Verb
 
@@ -159,7 +160,7 @@ def create_upload(
     return document, _upload_link(document, request=request)
 
 
-_UNSET = object()
+EDITABLE_FIELDS = ("filename", "project", "scope")
 
 
 def clean_filename(filename: str) -> str:
@@ -175,36 +176,30 @@ def clean_filename(filename: str) -> str:
 
 
 @transaction.atomic
-def update_document(*, document: Document, actor, filename: str | None = None, project_id=_UNSET, scope_id=_UNSET):
-    """Rename, or link to / unlink from a project or scope (None unlinks). The file itself never changes."""
-    locked = Document.objects.select_for_update().get(pk=document.pk)
-    changed = []
-    if filename is not None:
-        filename = clean_filename(filename)
-    if filename is not None and filename != locked.filename:
-        locked.filename = filename
-        changed.append("filename")
-    if project_id is not _UNSET or scope_id is not _UNSET:
-        links = _links(
-            workspace=locked.workspace,
-            project_id=locked.project_id if project_id is _UNSET else project_id,
-            scope_id=locked.scope_id if scope_id is _UNSET else scope_id,
+def update_document(*, document: Document, actor, changes: dict) -> Document:
+    """Rename (`filename`), or link to / unlink from a project or scope (`project_id`/`scope_id`, None unlinks;
+    a scope implies its project). The file itself never changes."""
+    changes = dict(changes)
+    if "filename" in changes:
+        changes["filename"] = clean_filename(changes["filename"])
+    if "project_id" in changes or "scope_id" in changes:
+        changes.update(
+            _links(
+                workspace=document.workspace,
+                project_id=changes.pop("project_id", document.project_id),
+                scope_id=changes.pop("scope_id", document.scope_id),
+            )
         )
-        for field, value in links.items():
-            if getattr(locked, f"{field}_id") != (value.id if value else None):
-                setattr(locked, field, value)
-                changed.append(field)
+    changed = apply_changes(document, changes, fields=EDITABLE_FIELDS)
     if changed:
-        locked.full_clean()
-        locked.save(update_fields=[*changed, "updated_at"])
         activity.record(
-            workspace=locked.workspace,
+            workspace=document.workspace,
             actor=actor,
             verb=Verb.DOCUMENT_UPDATED,
-            target=locked,
+            target=document,
             metadata={"fields": changed},
         )
-    return locked
+    return document
 
 
 def _upload_link(document, *, request=None) -> Link:

@@ -1,10 +1,11 @@
 """Optimistic concurrency: a `version` column, exposed as an `ETag`, checked by `If-Match` (SPEC §4).
 
 A model opts in with a positive integer `version` field. Reads answer `ETag: "<version>"`. A PATCH/PUT may send
-`If-Match: "<version>"`; `update_versioned` then runs one conditional statement,
-`UPDATE ... SET ..., version = version + 1 WHERE id = %s AND version = %s`, so the check and the write are a
-single atomic step in the database (no read-then-write window). Zero rows updated means someone else saved
+`If-Match: "<version>"`; `orbit.updates.apply_changes(..., expected_version=...)` then locks the row
+(SELECT ... FOR UPDATE), compares its version and writes the change with `version + 1` in the same transaction,
+so no other write can land between the check and the write. A different version means someone else saved
 first: 412 `precondition_failed` with the current version in `details`, and the client re-reads and retries.
+An update that changes nothing still checks the precondition, and keeps the version.
 
 Without `If-Match` an update still succeeds and bumps the version: last write wins. Clients that care about
 lost updates send the header; the API does not demand it, so simple scripts keep working.
@@ -12,11 +13,7 @@ lost updates send the header; the API does not demand it, so simple scripts keep
 
 import re
 
-from django.db import models
-from django.db.models import F
-from django.utils import timezone
-
-from orbit.errors import NotFound, PreconditionFailed
+from orbit.errors import PreconditionFailed
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
@@ -43,42 +40,12 @@ def expected_version(request) -> int | None:
     return int(match.group(1))
 
 
-def _lost_update(*, expected: int | None, current: int) -> PreconditionFailed:
+def lost_update(*, expected: int | None, current: int) -> PreconditionFailed:
     return PreconditionFailed(
         "Someone else saved this first. Re-read it and apply your change again.",
         details={"expected_version": expected, "current_version": current},
         headers={"ETag": etag_for(current)},
     )
-
-
-def update_versioned(instance: models.Model, *, values: dict, expected: int | None) -> models.Model:
-    """Write `values` to `instance`'s row and bump its version, only if the row is still at `expected`.
-
-    `values` maps field names to plain values or expressions. The instance is updated in place.
-    """
-    model = type(instance)
-    if not values:  # nothing to write: only the precondition is checked, and the version stays
-        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-        if current is None:
-            raise NotFound()
-        if expected is not None and current != expected:
-            raise _lost_update(expected=expected, current=current)
-        instance.version = current
-        return instance
-    changes = dict(values)
-    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
-        changes["updated_at"] = timezone.now()
-    rows = model._default_manager.filter(pk=instance.pk)
-    if expected is not None:
-        rows = rows.filter(version=expected)
-    updated = rows.update(**changes, version=F("version") + 1)
-    if not updated:
-        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-        if current is None:
-            raise NotFound()
-        raise _lost_update(expected=expected, current=current)
-    instance.refresh_from_db(fields=[*changes, "version"])
-    return instance
 
 
 class ETagMixin:

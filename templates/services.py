@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from orbit.errors import PermissionDenied, ValidationFailed
+from orbit.updates import apply_changes
 from scopes.models import Scope, ScopeSection
 from scopes.services.sections import append_sections, lock_scope
 from templates.models import Template
@@ -80,20 +81,22 @@ def create_template_from_scope(
 
 
 @transaction.atomic
-def update_template(*, template: Template, actor, values: dict) -> Template:
+def update_template(*, template: Template, actor, changes: dict, replace: bool = False) -> Template:
+    """PATCH or PUT (`replace`: omitted fields go back to their defaults; a name is then required)."""
     _check_editable(template)
-    for name in EDITABLE_FIELDS:
-        if name in values:
-            setattr(template, name, normalise_sections(values[name]) if name == "sections" else values[name])
-    template.full_clean()
-    template.save()
-    activity.record(
-        workspace=template.workspace,
-        actor=actor,
-        verb=Verb.TEMPLATE_UPDATED,
-        target=template,
-        metadata={"fields": sorted(values)},
-    )
+    if replace and not changes.get("name"):
+        raise ValidationFailed("A template needs a name.", details={"name": ["This field is required."]})
+    if "sections" in changes:
+        changes = {**changes, "sections": normalise_sections(changes["sections"])}
+    changed = apply_changes(template, changes, fields=EDITABLE_FIELDS, replace=replace)
+    if changed:
+        activity.record(
+            workspace=template.workspace,
+            actor=actor,
+            verb=Verb.TEMPLATE_UPDATED,
+            target=template,
+            metadata={"fields": changed},
+        )
     return template
 
 

@@ -21,7 +21,7 @@ class MeView(APIView):
     def patch(self, request):
         incoming = MeUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        user = services.update_profile(user=request.user, **incoming.validated_data)
+        user = services.update_profile(user=request.user, changes=incoming.validated_data)
         return Response(MeSerializer(user).data)
 
 

@@ -44,7 +44,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         """Rename, or link to a project/scope of this workspace (null unlinks)."""
         incoming = s.DocumentUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        document = services.update_document(document=self.get_object(), actor=request.user, **incoming.validated_data)
+        document = services.update_document(
+            document=self.get_object(), actor=request.user, changes=incoming.validated_data
+        )
         return Response(s.DocumentSerializer(document).data)
 
     @extend_schema(request=None, responses=s.DocumentSerializer)

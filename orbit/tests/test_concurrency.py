@@ -1,8 +1,9 @@
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from orbit.concurrency import etag_for, expected_version, update_versioned
+from orbit.concurrency import etag_for, expected_version
 from orbit.errors import NotFound, PreconditionFailed
+from orbit.updates import apply_changes
 from scopes.models import Scope
 from scopes.tests.factories import ScopeFactory
 
@@ -29,20 +30,23 @@ def test_etag_round_trips():
     assert expected_version(request_with(etag_for(42))) == 42
 
 
+FIELDS = ("title", "summary")
+
+
 @pytest.mark.django_db
-class TestUpdateVersioned:
+class TestVersionedChanges:
     def test_conditional_update_bumps_once(self, workspace):
         scope = ScopeFactory(workspace=workspace)
-        update_versioned(scope, values={"title": "New"}, expected=1)
+        assert apply_changes(scope, {"title": "New"}, fields=FIELDS, expected_version=1) == ["title"]
         assert (scope.title, scope.version) == ("New", 2)
         assert Scope.objects.get(pk=scope.pk).version == 2
 
     def test_stale_instance_cannot_overwrite(self, workspace):
         scope = ScopeFactory(workspace=workspace)
         stale = Scope.objects.get(pk=scope.pk)
-        update_versioned(scope, values={"title": "First"}, expected=1)
+        apply_changes(scope, {"title": "First"}, fields=FIELDS, expected_version=1)
         with pytest.raises(PreconditionFailed) as raised:
-            update_versioned(stale, values={"title": "Second"}, expected=1)
+            apply_changes(stale, {"title": "Second"}, fields=FIELDS, expected_version=1)
         assert raised.value.details == {"expected_version": 1, "current_version": 2}
         assert Scope.objects.get(pk=scope.pk).title == "First"
 
@@ -50,13 +54,14 @@ class TestUpdateVersioned:
         scope = ScopeFactory(workspace=workspace)
         Scope.objects.filter(pk=scope.pk).delete()
         with pytest.raises(NotFound):
-            update_versioned(scope, values={"title": "x"}, expected=None)
+            apply_changes(scope, {"title": "x"}, fields=FIELDS)
 
 
 @pytest.mark.django_db
-def test_an_empty_update_checks_the_precondition_but_keeps_the_version(workspace):
-    scope = ScopeFactory(workspace=workspace)
-    update_versioned(scope, values={}, expected=1)
+@pytest.mark.parametrize("changes", [{}, {"title": "Same"}])
+def test_an_update_that_changes_nothing_checks_the_precondition_but_keeps_the_version(changes, workspace):
+    scope = ScopeFactory(workspace=workspace, title="Same")
+    assert apply_changes(scope, changes, fields=FIELDS, expected_version=1) == []
     assert Scope.objects.get(pk=scope.pk).version == 1
     with pytest.raises(PreconditionFailed):
-        update_versioned(scope, values={}, expected=5)
+        apply_changes(scope, changes, fields=FIELDS, expected_version=5)

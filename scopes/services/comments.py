@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orbit.errors import PermissionDenied, ValidationFailed
+from orbit.updates import apply_changes
 from scopes.models import Comment, Scope, ScopeSection
 from scopes.services.sections import lock_scope
 from workspaces import activity
@@ -74,8 +75,7 @@ def edit_comment(*, comment: Comment, actor, body: str) -> Comment:
         raise ValidationFailed("The comment was deleted.")
     if not body.strip():
         raise ValidationFailed("A comment needs some text.", details={"body": ["This field may not be blank."]})
-    comment.body = body
-    comment.save(update_fields=["body", "updated_at"])
+    apply_changes(comment, {"body": body}, fields=("body",))
     return comment
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from orbit.updates import apply_changes
 from scopes.models import Project
 from workspaces import activity
 from workspaces.activity import Verb
@@ -19,13 +20,10 @@ def create_project(*, workspace, actor, name: str, client_name: str = "", descri
 
 
 @transaction.atomic
-def update_project(*, project: Project, actor, values: dict) -> Project:
-    changed = [name for name in EDITABLE_FIELDS if name in values and getattr(project, name) != values[name]]
-    for name in changed:
-        setattr(project, name, values[name])
+def update_project(*, project: Project, actor, changes: dict, replace: bool = False) -> Project:
+    """PATCH (`replace=False`) or PUT (`replace=True`: omitted fields go back to their defaults)."""
+    changed = apply_changes(project, changes, fields=EDITABLE_FIELDS, replace=replace)
     if changed:
-        project.full_clean()
-        project.save(update_fields=[*changed, "updated_at"])
         activity.record(
             workspace=project.workspace,
             actor=actor,
@@ -38,9 +36,7 @@ def update_project(*, project: Project, actor, values: dict) -> Project:
 
 @transaction.atomic
 def set_project_status(*, project: Project, actor, status: str) -> Project:
-    if project.status != status:
-        project.status = status
-        project.save(update_fields=["status", "updated_at"])
+    if apply_changes(project, {"status": status}, fields=("status",)):
         verb = Verb.PROJECT_ARCHIVED if status == Project.Status.ARCHIVED else Verb.PROJECT_UNARCHIVED
         activity.record(workspace=project.workspace, actor=actor, verb=verb, target=project)
     return project

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.plans import enforce_limit
-from orbit.concurrency import update_versioned
 from orbit.errors import Conflict, ValidationFailed
+from orbit.updates import apply_changes
 from scopes import search
 from scopes.models import Project, Scope, ScopeSection
 from scopes.services.sections import build_sections
@@ -86,27 +86,24 @@ def create_scope(
 
 
 @transaction.atomic
-def update_scope(*, scope: Scope, actor, values: dict, expected_version: int | None) -> Scope:
-    """Apply `values` (a subset of EDITABLE_FIELDS) if the scope is still at `expected_version` (None: any)."""
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.")
-    if "project" in values:
-        values = {**values, "project": _check_project(workspace=scope.workspace, project=values["project"])}
-    candidate = Scope(**{**{f: getattr(scope, f) for f in EDITABLE_FIELDS}, **values}, workspace=scope.workspace)
-    candidate.full_clean(exclude=["workspace", "search_vector"], validate_unique=False, validate_constraints=False)
-    update_versioned(scope, values=values, expected=expected_version)
-    if not values:
-        return scope
-    if _SEARCHED_FIELDS & set(values):
-        search.refresh([scope.pk])
-    activity.record(
-        workspace=scope.workspace,
-        actor=actor,
-        verb=Verb.SCOPE_UPDATED,
-        target=scope,
-        metadata={"fields": sorted(values), "version": scope.version},
-    )
+def update_scope(
+    *, scope: Scope, actor, changes: dict, replace: bool = False, expected_version: int | None = None
+) -> Scope:
+    """PATCH or PUT (`replace`) the scope's EDITABLE_FIELDS if it is still at `expected_version` (None: any).
+    `project` is a Project of this workspace or None."""
+    if changes.get("project") is not None:
+        changes = {**changes, "project": _check_project(workspace=scope.workspace, project=changes["project"])}
+    changed = apply_changes(scope, changes, fields=EDITABLE_FIELDS, replace=replace, expected_version=expected_version)
+    if changed:
+        if _SEARCHED_FIELDS & set(changed):
+            search.refresh([scope.pk])
+        activity.record(
+            workspace=scope.workspace,
+            actor=actor,
+            verb=Verb.SCOPE_UPDATED,
+            target=scope,
+            metadata={"fields": changed, "version": scope.version},
+        )
     return scope
 
 
@@ -120,7 +117,7 @@ def transition_scope(*, scope: Scope, actor, status: str, expected_version: int 
             f"A scope cannot go from {current} to {status}.",
             details={"from": current, "to": status, "allowed": list(allowed)},
         )
-    update_versioned(scope, values={"status": status}, expected=expected_version)
+    apply_changes(scope, {"status": status}, fields=("status",), expected_version=expected_version)
     activity.record(
         workspace=scope.workspace,
         actor=actor,

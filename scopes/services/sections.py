@@ -11,8 +11,8 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 
-from orbit.concurrency import update_versioned
 from orbit.errors import ValidationFailed
+from orbit.updates import apply_changes
 from scopes import search
 from scopes.models import Scope, ScopeSection
 from workspaces import activity
@@ -64,27 +64,24 @@ def append_sections(*, scope: Scope, actor, specs: list[dict], record: bool = Tr
 
 
 @transaction.atomic
-def update_section(*, section: ScopeSection, actor, values: dict, expected_version: int | None) -> ScopeSection:
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Not editable: {', '.join(sorted(unknown))}.")
-    candidate = ScopeSection(
-        scope_id=section.scope_id, position=0, **{**{f: getattr(section, f) for f in EDITABLE_FIELDS}, **values}
+def update_section(
+    *, section: ScopeSection, actor, changes: dict, replace: bool = False, expected_version: int | None = None
+) -> ScopeSection:
+    """PATCH or PUT (`replace`) the section's EDITABLE_FIELDS if it is still at `expected_version` (None: any)."""
+    lock_scope(section.scope)  # the scope first, as every section write: locks are always taken in one order
+    changed = apply_changes(
+        section, changes, fields=EDITABLE_FIELDS, replace=replace, expected_version=expected_version
     )
-    candidate.full_clean(exclude=["scope"], validate_unique=False, validate_constraints=False)
-    lock_scope(section.scope)
-    update_versioned(section, values=values, expected=expected_version)
-    if not values:
-        return section
-    if _SEARCHED_FIELDS & set(values):
-        search.refresh([section.scope_id])
-    activity.record(
-        workspace=section.scope.workspace,
-        actor=actor,
-        verb=Verb.SCOPE_UPDATED,
-        target=section.scope,
-        metadata={"change": "section_updated", "section_id": str(section.pk), "fields": sorted(values)},
-    )
+    if changed:
+        if _SEARCHED_FIELDS & set(changed):
+            search.refresh([section.scope_id])
+        activity.record(
+            workspace=section.scope.workspace,
+            actor=actor,
+            verb=Verb.SCOPE_UPDATED,
+            target=section.scope,
+            metadata={"change": "section_updated", "section_id": str(section.pk), "fields": changed},
+        )
     return section
 
 

@@ -81,12 +81,8 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
         template = self.get_object()
         incoming = TemplateInputSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
-        values = {key: value for key, value in incoming.validated_data.items() if key != "scope_id"}
-        if not partial:
-            if not values.get("name"):
-                raise ValidationFailed("A template needs a name.", details={"name": ["This field is required."]})
-            values = {"description": "", "category": "", "sections": [], **values}
-        template = update_template(template=template, actor=request.user, values=values)
+        changes = {key: value for key, value in incoming.validated_data.items() if key != "scope_id"}
+        template = update_template(template=template, actor=request.user, changes=changes, replace=not partial)
         return Response(TemplateSerializer(template).data)
 
     @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)

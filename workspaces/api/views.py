@@ -64,7 +64,7 @@ class WorkspaceDetailView(WorkspaceScopedAPIView):
     def patch(self, request, workspace_id):
         incoming = s.WorkspaceUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
-        workspaces.update_workspace(workspace=self.workspace, actor=request.user, **incoming.validated_data)
+        workspaces.update_workspace(workspace=self.workspace, actor=request.user, changes=incoming.validated_data)
         return self._output()
 
     @extend_schema(responses={204: None})

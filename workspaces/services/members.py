@@ -7,6 +7,7 @@ after the other and the second sees the first's result (no read-then-write race)
 from django.db import transaction
 
 from orbit.errors import NotFound, PermissionDenied, ValidationFailed
+from orbit.updates import apply_changes
 from workspaces.activity import Verb, record
 from workspaces.errors import LastOwner
 from workspaces.models import Membership, Workspace
@@ -63,8 +64,7 @@ def change_role(*, membership: Membership, role: int, actor_membership: Membersh
     if previous == Role.OWNER:
         _ensure_not_last_owner(membership)
         _hand_over_billing_owner(membership)
-    membership.role = role
-    membership.save(update_fields=["role", "updated_at"])
+    apply_changes(membership, {"role": role}, fields=("role",))
     record(
         workspace=membership.workspace,
         actor=actor_membership.user,

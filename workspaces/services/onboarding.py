@@ -52,7 +52,7 @@ def create_onboarding_workspace(*, user, name: str, industry: str = "") -> tuple
     )
     if membership is not None:
         if membership.role >= Membership.Role.ADMIN and (workspace.name, workspace.industry) != (name, industry):
-            update_workspace(workspace=workspace, actor=user, name=name, industry=industry)
+            update_workspace(workspace=workspace, actor=user, changes={"name": name, "industry": industry})
         created = False
     else:
         onboarding.workspace = create_workspace(owner=user, name=name, industry=industry)
@@ -72,7 +72,7 @@ def save_team(*, user, team_size: str = "", privacy: str = "", invites: list[dic
     if privacy:
         changes["privacy"] = privacy
     if changes:
-        update_workspace(workspace=membership.workspace, actor=user, **changes)
+        update_workspace(workspace=membership.workspace, actor=user, changes=changes)
     for item in invites or []:
         try:
             invite(
@@ -89,7 +89,7 @@ def save_team(*, user, team_size: str = "", privacy: str = "", invites: list[dic
 def save_goals(*, user, goals: list[str]) -> Onboarding:
     onboarding = _locked(user)
     membership = _admin_membership(onboarding)
-    update_workspace(workspace=membership.workspace, actor=user, goals=goals)
+    update_workspace(workspace=membership.workspace, actor=user, changes={"goals": goals})
     _mark(onboarding, Step.GOALS, "done")
     return onboarding
 

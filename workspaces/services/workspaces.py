@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from orbit.errors import ValidationFailed
+from orbit.updates import apply_changes
 from workspaces.activity import Verb, record
 from workspaces.models import Membership, Workspace
 
@@ -48,33 +49,26 @@ def create_workspace(*, owner, name: str, industry: str = "", **fields) -> Works
 
 
 @transaction.atomic
-def update_workspace(*, workspace: Workspace, actor, **changes) -> Workspace:
-    unknown = set(changes) - set(UPDATABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not updatable: {sorted(unknown)}")
+def update_workspace(*, workspace: Workspace, actor, changes: dict) -> Workspace:
     if "slug" in changes:
-        changes["slug"] = slugify(changes["slug"])
+        changes = {**changes, "slug": slugify(changes["slug"])}
         if not changes["slug"]:
             raise ValidationFailed("Enter a slug of letters, digits and hyphens.", details={"slug": ["Invalid."]})
         if Workspace.objects.filter(slug=changes["slug"]).exclude(pk=workspace.pk).exists():
             raise ValidationFailed("This slug is already taken.", details={"slug": ["This slug is already taken."]})
-    for field, value in changes.items():
-        setattr(workspace, field, value)
-    workspace.full_clean()
     try:
-        with transaction.atomic():
-            workspace.save(update_fields=[*changes, "updated_at"])
+        changed = apply_changes(workspace, changes, fields=UPDATABLE_FIELDS)
     except IntegrityError as exc:  # a concurrent rename to the same slug
         raise ValidationFailed(
             "This slug is already taken.", details={"slug": ["This slug is already taken."]}
         ) from exc
-    if changes:
+    if changed:
         record(
             workspace=workspace,
             actor=actor,
             verb=Verb.WORKSPACE_UPDATED,
             target=workspace,
-            metadata={"fields": sorted(changes)},
+            metadata={"fields": changed},
         )
     return workspace
 

@@ -40,10 +40,9 @@ class ProjectViewSet(WorkspaceScopedViewSet):
         project = self.get_object()
         incoming = ProjectInputSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
-        if not partial:
-            values = {"client_name": "", "description": "", **values}
-        project = update_project(project=project, actor=request.user, values=values)
+        project = update_project(
+            project=project, actor=request.user, changes=incoming.validated_data, replace=not partial
+        )
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)

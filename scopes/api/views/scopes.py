@@ -115,15 +115,19 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         scope = self.get_object()
         incoming = ScopeUpdateSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
-        if not partial:  # PUT replaces: what is not sent goes back to its default
-            values = {"client_name": "", "summary": "", "project_id": None, **values}
-        if "project_id" in values:
-            project_id = values.pop("project_id")
-            values["project"] = (
+        changes = dict(incoming.validated_data)
+        if "project_id" in changes:
+            project_id = changes.pop("project_id")
+            changes["project"] = (
                 selectors.get_project(workspace=self.workspace, project_id=project_id) if project_id else None
             )
-        scope = update_scope(scope=scope, actor=request.user, values=values, expected_version=expected_version(request))
+        scope = update_scope(
+            scope=scope,
+            actor=request.user,
+            changes=changes,
+            replace=not partial,
+            expected_version=expected_version(request),
+        )
         return self._detail(scope)
 
     @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)

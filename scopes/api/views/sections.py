@@ -50,18 +50,12 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         section = self.get_object()
         incoming = SectionInputSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
-        if not partial:
-            values = {
-                "section_type": ScopeSection.SectionType.CUSTOM,
-                "content": "",
-                "confidence": None,
-                "ai_generated": False,
-                "sources": [],
-                **values,
-            }
         section = update_section(
-            section=section, actor=request.user, values=values, expected_version=expected_version(request)
+            section=section,
+            actor=request.user,
+            changes=incoming.validated_data,
+            replace=not partial,
+            expected_version=expected_version(request),
         )
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(SectionSerializer(section).data), section)
