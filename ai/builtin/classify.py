@@ -136,7 +136,7 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bpric(e|es|ing)\b", 3),
         (r"\bfunding\b", 3),
         (r"\bfunds?\b", 2.5),
-        (r"\bfees?\b", 2.5),
+        (r"\bfees?\b", 3),
         (r"\bceiling\b", 2.5),
         (r"\brough order of magnitude\b", 3.5),
         (r"\bfinancial\b", 2.5),
@@ -147,7 +147,12 @@ TITLE_RULES: dict[str, list[tuple[str, float]]] = {
         (r"\bestimated (cost|value|budget)s?\b", 3),
         (r"\bcontract value\b", 3),
     ],
-    "assumptions": [(r"\bassumptions?\b", 4), (r"\bdependenc(y|ies)\b", 2.5), (r"\bprerequisites?\b", 2.5)],
+    "assumptions": [
+        (r"\bassumptions?\b", 4),
+        (r"\bdependenc(y|ies)\b", 2.5),
+        (r"\bprerequisites?\b", 2.5),
+        (r"\b(government|client|customer|owner)[- ]furnished\b|\bfurnished (property|equipment|information)\b", 3),
+    ],
     "exclusions": [
         (r"\bout of scope\b", 4.5),
         (r"\bexclusions?\b", 4),
@@ -359,6 +364,7 @@ def title_scores(title: str) -> dict[str, float]:
             m = rx.search(t)
             if m:
                 total += w if m.start() < tail_from else w / 2
+                total += 0.01 * (1 - m.start() / max(len(t), 1))  # on a tie, the first-named subject wins
         if total:
             scores[cls] = total
     return scores
