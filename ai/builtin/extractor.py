@@ -60,6 +60,13 @@ def _extract_document(lines: list[Line]) -> tuple[list[dict], str, str]:
         sections.append(
             _section(block.heading.title, cls, confidence, _body_lines(block), markdown, children, block=block)
         )
+    if not sections:
+        # Only a title and a short text: the text itself is the scope's one section.
+        body = [line for block in blocks for line in _body_lines(block)]
+        text = _plain(body, markdown)
+        if text:
+            cls, _score, _ = classify.best(classify.body_scores(text))
+            sections.append(_section(title or "Document", cls or "overview", 0.4, body, markdown, []))
     return sections, title, intro
 
 

@@ -151,3 +151,21 @@ def test_questions_cite_contradicting_documents():
     ]
     questions = builtin.analyze({}, [], pages)["questions"]
     assert any("100,000" in q["text"] and "120,000" in q["text"] and q["document_id"] == "d1" for q in questions)
+
+
+@pytest.mark.parametrize("text", ["", "3\n\n4", "\n\n"])
+def test_nothing_to_read_gives_no_sections(text):
+    assert builtin.extract([SourcePage("d", "f", 1, text)]) == {"title": "", "summary": "", "sections": []}
+
+
+def test_a_title_with_a_short_text_is_one_section():
+    result = builtin.extract([SourcePage("d", "f.md", 1, "# Website\n\nWe need a site that loads fast.")])
+    [section] = result["sections"]
+    assert section["title"] == "Website"
+    assert "loads fast" in section["content"]
+    assert result["title"] == "Website"
+
+
+def test_malformed_layout_is_ignored():
+    page = SourcePage("d", "f", 1, "1. Background\nThe agency runs a portal.", layout=((99, 1, 1.0, True),))
+    assert builtin.extract([page])["sections"][0]["section_type"] == "overview"
