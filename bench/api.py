@@ -1,11 +1,11 @@
-"""API cost of the hot endpoints: throughput as a ratio to /api/health measured in the same run, in-process CPU
+"""API cost of the hot endpoints: throughput as a ratio to /api/health/ measured in the same run, in-process CPU
 ms per request, and a mixed read/write soak.
 
     .venv/bin/python bench/api.py [--scopes 200] [--sections 20] [--requests 400] [--concurrency 8] [--workers 4]
                                   [--passes 1] [--cpu-rounds 150] [--soak SECONDS [--soak-concurrency 50]]
                                   [--skip-throughput] [--keep-db] [--reuse-db]
 
-Endpoints: /api/health (the ceiling), the scope list (25 a page), a scope detail, ranked search (broad and
+Endpoints: /api/health/ (the ceiling), the scope list (25 a page), a scope detail, ranked search (broad and
 selective), the activity feed, and a write: a section PATCH with If-Match (its ETag tracked per section, and a
 section is never in two requests at once, so every write must succeed).
 
@@ -103,7 +103,7 @@ class Endpoints:
 
 
 ENDPOINTS = {
-    "health": "GET /api/health (ceiling)",
+    "health": "GET /api/health/ (ceiling)",
     "list": "scope list (25/page, flags+counts)",
     "detail": "scope detail",
     "search_broad": "search ?q= (ranked, broad)",

@@ -58,7 +58,7 @@ def start_qcluster(*, stderr=subprocess.DEVNULL, **env: str) -> subprocess.Popen
 @contextmanager
 def serve(*, port: int | None = None, workers: int = 1, **env: str):
     """A real gunicorn, configured by gunicorn.conf.py as in production, serving orbit.wsgi on 127.0.0.1:`port` (a
-    free one by default) with the test settings on the test database; yields its base URL once /api/health
+    free one by default) with the test settings on the test database; yields its base URL once /api/health/
     answers, and stops it afterwards. Rows must be committed for it to see them (transactional tests)."""
     port = port or free_port()
     process = subprocess.Popen(
@@ -74,11 +74,11 @@ def serve(*, port: int | None = None, workers: int = 1, **env: str):
         while True:
             assert process.poll() is None, process.stderr.read().decode()[-2000:]
             try:
-                if requests.get(f"{url}/api/health", timeout=5).status_code == 200:
+                if requests.get(f"{url}/api/health/", timeout=5).status_code == 200:
                     break
             except requests.RequestException:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not answer /api/health within 60 s"
+            assert time.monotonic() < deadline, "gunicorn did not answer /api/health/ within 60 s"
             time.sleep(0.2)
         yield url
     finally:

@@ -4,19 +4,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from orbit import blobviews, http_errors, metrics, views
 
+# Every app's routes live in its own `<app>/api/urls.py`, mounted here one way: at /api/, each app writing its full
+# paths (`workspaces/<uuid:workspace_id>/...` for tenant-owned resources). Conventions (README, "API conventions",
+# enforced by orbit/tests/test_url_conventions.py): every path ends in "/", the workspace is {workspace_id}, a parent
+# is {<kind>_id}, the addressed object is {id}.
+API_APPS = ["accounts", "workspaces", "templates", "scopes", "documents", "billing", "ai"]
+
 api_patterns = [
-    path("health", views.HealthView.as_view(), name="health"),
-    path("ready", views.ReadyView.as_view(), name="ready"),
+    path("health/", views.HealthView.as_view(), name="health"),
+    path("ready/", views.ReadyView.as_view(), name="ready"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("blobs/", blobviews.BlobView.as_view(), name="blob"),
-    path("", include("accounts.api.urls")),
-    path("", include("workspaces.api.urls")),
-    path("", include("templates.api.urls")),
-    path("workspaces/<uuid:workspace_id>/", include("scopes.api.urls")),
-    path("workspaces/<uuid:workspace_id>/", include("documents.api.urls")),
-    path("workspaces/<uuid:workspace_id>/ai/", include("ai.api.urls")),
+    *(path("", include(f"{app}.api.urls")) for app in API_APPS),
 ]
 
 urlpatterns = [

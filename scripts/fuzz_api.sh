@@ -48,7 +48,7 @@ $PY manage.py seed_demo
 .venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:${FUZZ_PORT}" --workers 2 --log-level warning \
   >var/fuzz/gunicorn.log 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do curl -fs "${BASE}/api/health" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 50); do curl -fs "${BASE}/api/health/" >/dev/null 2>&1 && break; sleep 0.2; done
 
 ORBIT_TOKEN=$(curl -fs -X POST "${BASE}/_allauth/app/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"demo@orbit.local","password":"orbit-demo-password"}' |
@@ -63,7 +63,7 @@ echo "fuzzing ${BASE} as demo@orbit.local in workspace ${ORBIT_WORKSPACE_ID}"
 cat >var/fuzz/schemathesis.toml <<TOML
 [parameters]
 "path.workspace_id" = "\${ORBIT_WORKSPACE_ID}"
-"path.scope_pk" = "\${ORBIT_SCOPE_ID}"
+"path.scope_id" = "\${ORBIT_SCOPE_ID}"
 TOML
 
 status=0

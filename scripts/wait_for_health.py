@@ -1,6 +1,6 @@
 """Wait until URL answers 200 (at most WAIT seconds, default 120) while process PID lives; exit 0 when it does.
 
-python scripts/wait_for_health.py http://127.0.0.1:8000/api/health 12345
+python scripts/wait_for_health.py http://127.0.0.1:8000/api/health/ 12345
 """
 
 import os

@@ -26,7 +26,7 @@ def sign_in(app, email, password=DEFAULT_PASSWORD):
 def client_cannot_exchange(app) -> bool:
     from django.test import Client
 
-    return Client().post("/api/auth/token", HTTP_X_SESSION_TOKEN=app.session_token or "").status_code == 401
+    return Client().post("/api/auth/token/", HTTP_X_SESSION_TOKEN=app.session_token or "").status_code == 401
 
 
 def signed_in(user):
@@ -67,7 +67,7 @@ class TestSignup:
         assert meta["access_token"]
         assert meta["refresh_token"]
         assert meta["session_token"] != first_session  # cycled at login: the SPA must keep the new one
-        me = client.get("/api/me", **bearer(meta["access_token"]))
+        me = client.get("/api/me/", **bearer(meta["access_token"]))
         assert me.status_code == 200
         assert me.json()["email_verified"] is True
         assert me.json()["full_name"] == "Ada Lovelace"
@@ -147,7 +147,7 @@ class TestLogin:
         _, meta = signed_in(user)
         assert {"session_token", "access_token", "refresh_token"} <= set(meta)
         assert meta["expires_in"] == int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
-        assert client.get("/api/me", **bearer(meta["access_token"])).json()["id"] == str(user.id)
+        assert client.get("/api/me/", **bearer(meta["access_token"])).json()["id"] == str(user.id)
         event = AuthEvent.objects.get(kind="login_succeeded")
         assert (event.user, event.ip_address, event.reason) == (user, "127.0.0.1", "password")
 
@@ -200,7 +200,7 @@ class TestRefresh:
         assert first.status_code == 200, first.body
         data = first.body["data"]
         assert data["refresh_token"] != meta["refresh_token"]
-        assert client.get("/api/me", **bearer(data["access_token"])).status_code == 200
+        assert client.get("/api/me/", **bearer(data["access_token"])).status_code == 200
 
         reused = app.post("tokens/refresh", {"refresh_token": meta["refresh_token"]})
         assert reused.status_code == 400
@@ -226,7 +226,7 @@ class TestAccessTokens:
     def test_expired_access_token_is_401(self, client, clock):
         _, meta = signed_in(UserFactory())
         clock.shift(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds() + 5)
-        response = client.get("/api/me", **bearer(meta["access_token"]))
+        response = client.get("/api/me/", **bearer(meta["access_token"]))
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "token_not_valid"
 
@@ -236,7 +236,7 @@ class TestAccessTokens:
         forged = jwt.encode(
             {"user_id": str(UserFactory().id), "token_type": "access", "exp": 4102444800, "jti": "x"}, "k" * 64
         )
-        response = client.get("/api/me", **bearer(forged))
+        response = client.get("/api/me/", **bearer(forged))
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "token_not_valid"
 
@@ -245,7 +245,7 @@ class TestAccessTokens:
         _, meta = signed_in(user)
         user.is_active = False
         user.save()
-        response = client.get("/api/me", **bearer(meta["access_token"]))
+        response = client.get("/api/me/", **bearer(meta["access_token"]))
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "user_inactive"
 
@@ -253,13 +253,13 @@ class TestAccessTokens:
         user = UserFactory()
         _, meta = signed_in(user)
         user.delete()
-        response = client.get("/api/me", **bearer(meta["access_token"]))
+        response = client.get("/api/me/", **bearer(meta["access_token"]))
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "user_not_found"
 
     def test_session_token_is_not_a_bearer_token(self, client):
         app, _ = signed_in(UserFactory())
-        assert client.get("/api/me", **bearer(app.session_token)).status_code == 401
+        assert client.get("/api/me/", **bearer(app.session_token)).status_code == 401
 
 
 class TestLogout:
@@ -267,7 +267,7 @@ class TestLogout:
         user = UserFactory()
         app, meta = signed_in(user)
         response = client.post(
-            "/api/auth/logout",
+            "/api/auth/logout/",
             {"refresh_token": meta["refresh_token"]},
             content_type="application/json",
             HTTP_X_SESSION_TOKEN=app.session_token,
@@ -283,7 +283,7 @@ class TestLogout:
         _, meta = signed_in(UserFactory())
         for _ in range(2):
             response = client.post(
-                "/api/auth/logout", {"refresh_token": meta["refresh_token"]}, content_type="application/json"
+                "/api/auth/logout/", {"refresh_token": meta["refresh_token"]}, content_type="application/json"
             )
             assert response.status_code == 204
 
@@ -291,7 +291,7 @@ class TestLogout:
         app, meta = signed_in(UserFactory())
         clock.shift(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds() + 60)
         response = client.post(
-            "/api/auth/logout",
+            "/api/auth/logout/",
             {"refresh_token": meta["refresh_token"]},
             content_type="application/json",
             HTTP_X_SESSION_TOKEN=app.session_token,
@@ -300,7 +300,7 @@ class TestLogout:
 
     @pytest.mark.parametrize("body", [{}, {"refresh_token": "garbage"}])
     def test_logout_rejects_missing_or_forged_token(self, client, body):
-        response = client.post("/api/auth/logout", body, content_type="application/json")
+        response = client.post("/api/auth/logout/", body, content_type="application/json")
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "validation_error"
         assert "refresh_token" in response.json()["error"]["details"]
@@ -309,7 +309,7 @@ class TestLogout:
         app_a, _ = signed_in(UserFactory())
         _, meta_b = signed_in(UserFactory())
         response = client.post(
-            "/api/auth/logout",
+            "/api/auth/logout/",
             {"refresh_token": meta_b["refresh_token"]},
             content_type="application/json",
             HTTP_X_SESSION_TOKEN=app_a.session_token,
@@ -321,10 +321,10 @@ class TestLogout:
         """DELETE auth/session only ends the session; documented: use /api/auth/logout."""
         app, meta = signed_in(UserFactory())
         assert app.delete("auth/session").status_code == 401
-        exchange = client.post("/api/auth/token", HTTP_X_SESSION_TOKEN=app.session_token)
+        exchange = client.post("/api/auth/token/", HTTP_X_SESSION_TOKEN=app.session_token)
         assert exchange.status_code == 401
         refreshed = app.post("tokens/refresh", {"refresh_token": meta["refresh_token"]}, session_token=None)
-        assert refreshed.status_code == 200  # why the SPA must call /api/auth/logout instead
+        assert refreshed.status_code == 200  # why the SPA must call /api/auth/logout/ instead
 
 
 class TestPasswordReset:
@@ -341,7 +341,7 @@ class TestPasswordReset:
         user.refresh_from_db()
         assert user.check_password(STRONG_PASSWORD)
         # Every token from before the reset is dead.
-        assert client.get("/api/me", **bearer(meta["access_token"])).status_code == 401
+        assert client.get("/api/me/", **bearer(meta["access_token"])).status_code == 401
         assert app.post("tokens/refresh", {"refresh_token": meta["refresh_token"]}).status_code == 400
         assert sign_in(AppClient(), user.email, STRONG_PASSWORD).status_code == 200
         assert sign_in(AppClient(), user.email, DEFAULT_PASSWORD).status_code == 400
@@ -397,7 +397,7 @@ class TestPasswordChange:
         assert app.get("auth/session", session_token=session_before).status_code == 410
         # Both devices: access tokens fail at once (CHECK_REVOKE_TOKEN), refresh tokens are blacklisted.
         for old in (meta, other_meta):
-            denied = client.get("/api/me", **bearer(old["access_token"]))
+            denied = client.get("/api/me/", **bearer(old["access_token"]))
             assert denied.status_code == 401
             assert denied.json()["error"]["code"] == "password_changed"
             assert app.post("tokens/refresh", {"refresh_token": old["refresh_token"]}).status_code == 400
@@ -405,11 +405,11 @@ class TestPasswordChange:
         event = AuthEvent.objects.get(kind="password_changed", user=user)
         assert event.metadata["revoked_tokens"] == 2
         # The device that changed it keeps its allauth session and trades it for a fresh pair.
-        exchanged = client.post("/api/auth/token", HTTP_X_SESSION_TOKEN=app.session_token)
+        exchanged = client.post("/api/auth/token/", HTTP_X_SESSION_TOKEN=app.session_token)
         assert exchanged.status_code == 200, exchanged.content
         fresh = exchanged.json()
         assert fresh["session_token"] == app.session_token
-        assert client.get("/api/me", **bearer(fresh["access_token"])).status_code == 200
+        assert client.get("/api/me/", **bearer(fresh["access_token"])).status_code == 200
         assert app.post("tokens/refresh", {"refresh_token": fresh["refresh_token"]}).status_code == 200
 
     def test_wrong_current_password_changes_nothing(self, client):
@@ -419,7 +419,7 @@ class TestPasswordChange:
             "account/password/change", {"current_password": "nope-nope-nope", "new_password": STRONG_PASSWORD}
         )
         assert response.status_code == 400
-        assert client.get("/api/me", **bearer(meta["access_token"])).status_code == 200
+        assert client.get("/api/me/", **bearer(meta["access_token"])).status_code == 200
         assert not AuthEvent.objects.filter(kind="password_changed").exists()
 
     def test_change_needs_the_session_token_not_a_bearer(self):
@@ -434,32 +434,32 @@ class TestPasswordChange:
 
 class TestExchange:
     def test_requires_a_session(self, client):
-        response = client.post("/api/auth/token")
+        response = client.post("/api/auth/token/")
         assert response.status_code == 401
         assert response.json()["error"]["code"] in ("not_authenticated", "authentication_failed")
 
     def test_unknown_session_token_is_401(self, client):
-        response = client.post("/api/auth/token", HTTP_X_SESSION_TOKEN="no-such-session")
+        response = client.post("/api/auth/token/", HTTP_X_SESSION_TOKEN="no-such-session")
         assert response.status_code == 401
 
     def test_unverified_session_gets_no_tokens(self, client):
         app = AppClient()
         sign_up(app)
-        response = client.post("/api/auth/token", HTTP_X_SESSION_TOKEN=app.session_token)
+        response = client.post("/api/auth/token/", HTTP_X_SESSION_TOKEN=app.session_token)
         assert response.status_code == 401
 
     def test_bearer_token_alone_is_not_a_session(self, client):
         _, meta = signed_in(UserFactory())
-        assert client.post("/api/auth/token", **bearer(meta["access_token"])).status_code == 401
+        assert client.post("/api/auth/token/", **bearer(meta["access_token"])).status_code == 401
 
 
 class TestMe:
     def test_get_and_patch(self, auth_client):
-        response = auth_client.get("/api/me")
+        response = auth_client.get("/api/me/")
         assert response.status_code == 200
         assert response.json()["email"] == auth_client.user.email
         patched = auth_client.patch(
-            "/api/me", {"full_name": "Grace Hopper", "avatar_url": "https://img.example.com/g.png"}
+            "/api/me/", {"full_name": "Grace Hopper", "avatar_url": "https://img.example.com/g.png"}
         )
         assert patched.status_code == 200
         assert patched.json()["full_name"] == "Grace Hopper"
@@ -468,20 +468,20 @@ class TestMe:
 
     def test_email_is_read_only(self, auth_client):
         email = auth_client.user.email
-        auth_client.patch("/api/me", {"email": "other@example.com"})
+        auth_client.patch("/api/me/", {"email": "other@example.com"})
         auth_client.user.refresh_from_db()
         assert auth_client.user.email == email
 
     @pytest.mark.parametrize("body", [{"avatar_url": "not a url"}, {"full_name": "x" * 201}])
     def test_invalid_patch_is_a_validation_error(self, auth_client, body):
-        response = auth_client.patch("/api/me", body)
+        response = auth_client.patch("/api/me/", body)
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "validation_error"
         assert set(response.json()["error"]["details"]) == set(body)
 
     def test_anonymous_is_401(self, api_client):
-        assert api_client.get("/api/me").status_code == 401
-        assert api_client.patch("/api/me", {"full_name": "x"}).status_code == 401
+        assert api_client.get("/api/me/").status_code == 401
+        assert api_client.patch("/api/me/", {"full_name": "x"}).status_code == 401
 
 
 def test_a_password_set_outside_allauth_also_stops_refresh(client):
@@ -491,5 +491,5 @@ def test_a_password_set_outside_allauth_also_stops_refresh(client):
     app, meta = signed_in(user)
     user.set_password(STRONG_PASSWORD)
     user.save()
-    assert client.get("/api/me", **bearer(meta["access_token"])).status_code == 401
+    assert client.get("/api/me/", **bearer(meta["access_token"])).status_code == 401
     assert app.post("tokens/refresh", {"refresh_token": meta["refresh_token"]}).status_code == 400

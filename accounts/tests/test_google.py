@@ -36,7 +36,7 @@ class TestIdTokenFlow:
         user = User.objects.get(email="grace@example.com")
         assert user.full_name == "Grace Hopper"
         assert SocialAccount.objects.get(user=user).uid == "1122334455"
-        me = client.get("/api/me", **bearer(meta["access_token"])).json()
+        me = client.get("/api/me/", **bearer(meta["access_token"])).json()
         assert me["email_verified"] is True
         assert AuthEvent.objects.filter(kind="signed_up", user=user, reason="google").exists()
         assert AuthEvent.objects.filter(kind="login_succeeded", user=user, reason="google").exists()
@@ -149,14 +149,14 @@ class TestRedirectFlow:
         assert session.json()["data"]["user"]["email"] == "grace@example.com"
 
         # The SPA trades the cookie session for its token pair (CSRF-checked like any cookie write).
-        refused = browser.post("/api/auth/token", content_type="application/json")
+        refused = browser.post("/api/auth/token/", content_type="application/json")
         assert refused.status_code == 403
         traded = browser.post(
-            "/api/auth/token", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
+            "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
         )
         assert traded.status_code == 200, traded.content
         pair = traded.json()
-        assert Client().get("/api/me", **bearer(pair["access_token"])).json()["email"] == "grace@example.com"
+        assert Client().get("/api/me/", **bearer(pair["access_token"])).json()["email"] == "grace@example.com"
         # ... and from now on holds exactly what the app-client flows hand out.
         app = AppClient()
         assert app.get("auth/session", session_token=pair["session_token"]).status_code == 200
@@ -172,7 +172,7 @@ class TestRedirectFlow:
         assert finished.status_code == 302
         assert finished["Location"].startswith("/signed-in?error=")
         response = browser.post(
-            "/api/auth/token", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
+            "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
         )
         assert response.status_code == 401
         assert not User.objects.exists()
@@ -191,7 +191,7 @@ class TestRedirectFlow:
         assert not User.objects.exists()
         assert (
             browser.post(
-                "/api/auth/token", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
+                "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
             ).status_code
             == 401
         )

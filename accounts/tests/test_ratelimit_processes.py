@@ -44,7 +44,7 @@ def two_servers(transactional_db):
             while True:
                 assert process.poll() is None, process.stderr.read().decode()[-2000:]
                 try:
-                    if requests.get(f"{url}/api/health", timeout=5).status_code == 200:
+                    if requests.get(f"{url}/api/health/", timeout=5).status_code == 200:
                         break
                 except requests.RequestException:
                     pass

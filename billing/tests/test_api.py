@@ -229,19 +229,19 @@ class TestOnboarding:
     BASE = "/api/onboarding"
 
     def test_a_paid_plan_intent_answers_a_checkout_url(self, auth_client, stripe_api):
-        auth_client.post(f"{self.BASE}/workspace", {"name": "Acme"})
-        body = auth_client.post(f"{self.BASE}/plan", {"plan": "pro", "billing_cycle": "yearly"}).json()
+        auth_client.post(f"{self.BASE}/workspace/", {"name": "Acme"})
+        body = auth_client.post(f"{self.BASE}/plan/", {"plan": "pro", "billing_cycle": "yearly"}).json()
         assert body["checkout_url"].startswith("https://checkout.stripe.test/c/pay/")
         [(_, _, params)] = stripe_api.calls_to("POST", "/v1/checkout/sessions")
         assert params["line_items[0][price]"] == "price_pro_yearly"
 
     def test_free_needs_no_checkout(self, auth_client, stripe_api):
-        auth_client.post(f"{self.BASE}/workspace", {"name": "Acme"})
-        assert auth_client.post(f"{self.BASE}/plan", {"plan": "free"}).json()["checkout_url"] is None
+        auth_client.post(f"{self.BASE}/workspace/", {"name": "Acme"})
+        assert auth_client.post(f"{self.BASE}/plan/", {"plan": "free"}).json()["checkout_url"] is None
         assert stripe_api.calls == []
 
     def test_without_stripe_configured_the_intent_is_kept_and_no_url(self, settings, auth_client):
         settings.STRIPE_TEST_SECRET_KEY = ""
-        auth_client.post(f"{self.BASE}/workspace", {"name": "Acme"})
-        body = auth_client.post(f"{self.BASE}/plan", {"plan": "pro"}).json()
+        auth_client.post(f"{self.BASE}/workspace/", {"name": "Acme"})
+        body = auth_client.post(f"{self.BASE}/plan/", {"plan": "pro"}).json()
         assert (body["plan_intent"], body["checkout_url"]) == ("pro", None)

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 
 def usage_url(workspace):
-    return f"/api/workspaces/{workspace.pk}/billing/usage"
+    return f"/api/workspaces/{workspace.pk}/billing/usage/"
 
 
 @pytest.mark.parametrize("role", ["owner", "admin", "editor", "viewer"])

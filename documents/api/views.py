@@ -40,7 +40,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         )
 
     @extend_schema(request=s.DocumentUpdateSerializer, responses=s.DocumentSerializer)
-    def partial_update(self, request, workspace_id, pk):
+    def partial_update(self, request, workspace_id, id):
         """Rename, or link to a project/scope of this workspace (null unlinks)."""
         incoming = s.DocumentUpdateSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
@@ -51,39 +51,39 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
 
     @extend_schema(request=None, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])
-    def confirm(self, request, workspace_id, pk):
+    def confirm(self, request, workspace_id, id):
         """After the upload: checks size, type (from the bytes) and the malware scan, then queues processing."""
         document = services.confirm_upload(document=self.get_object(), actor=request.user)
         return Response(s.DocumentSerializer(document).data)
 
     @extend_schema(request=None, responses=s.UploadTargetSerializer)
     @action(detail=True, methods=["post"], url_path="upload-url")
-    def upload_url(self, request, workspace_id, pk):
+    def upload_url(self, request, workspace_id, id):
         """A fresh upload URL for a pending document whose first one expired."""
         link = services.upload_link(document=self.get_object(), request=request)
         return Response(s.UploadTargetSerializer(link.as_dict()).data)
 
     @extend_schema(request=None, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])
-    def reprocess(self, request, workspace_id, pk):
+    def reprocess(self, request, workspace_id, id):
         document = services.reprocess_document(document=self.get_object(), actor=request.user)
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request, workspace_id, pk):
+    def destroy(self, request, workspace_id, id):
         services.delete_document(document=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=s.DownloadSerializer)
     @action(detail=True, methods=["get"])
-    def download(self, request, workspace_id, pk):
+    def download(self, request, workspace_id, id):
         """A short-lived signed URL to the original file (objects are private)."""
         link = services.download_link(document=self.get_object(), request=request)
         return Response(s.DownloadSerializer({"url": link.url, "expires_at": link.expires_at}).data)
 
     @extend_schema(responses=s.DocumentTextSerializer)
     @action(detail=True, methods=["get"])
-    def text(self, request, workspace_id, pk):
+    def text(self, request, workspace_id, id):
         document = self.get_object()
         return Response(
             s.DocumentTextSerializer(
@@ -110,7 +110,7 @@ class DocumentPageViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     filter_backends = []
 
     @extend_schema(parameters=[OpenApiParameter("number", OpenApiTypes.INT, description="Only this page.")])
-    def list(self, request, workspace_id, pk):
+    def list(self, request, workspace_id, id):
         document = self.get_object()
         pages = selectors.document_pages(document=document)
         number = request.query_params.get("number")

@@ -28,7 +28,7 @@ def send(upload: dict, data: bytes, *, client=None):
 
 
 def confirm(client, workspace, document_id):
-    return client.post(f"/api/workspaces/{workspace.id}/documents/{document_id}/confirm")
+    return client.post(f"/api/workspaces/{workspace.id}/documents/{document_id}/confirm/")
 
 
 def upload(client, workspace, *, filename: str, data: bytes, content_type: str, real_http: bool = False):

@@ -16,7 +16,9 @@ ROLES = ["viewer", "editor", "admin", "owner"]
 
 def _url(workspace, document=None, suffix=""):
     base = f"/api/workspaces/{workspace.id}/documents/"
-    return f"{base}{document.id}/{suffix}" if document is not None else base
+    if document is None:
+        return base
+    return f"{base}{document.id}/{suffix}/" if suffix else f"{base}{document.id}/"
 
 
 # (method, suffix, minimum role). suffix None = the collection.
@@ -31,7 +33,7 @@ ROUTES = [
     ("post", "reprocess", "editor"),
     ("get", "download", "viewer"),
     ("get", "text", "viewer"),
-    ("get", "pages/", "viewer"),
+    ("get", "pages", "viewer"),
 ]
 
 
@@ -152,11 +154,11 @@ def test_text_and_pages_endpoints(member, workspace):
         DocumentPageFactory(document=document, number=number, text=text)
     text = client.get(_url(workspace, document, "text")).json()
     assert text["text"].split("\f") == ["one", "two", "three"]
-    pages = client.get(_url(workspace, document, "pages/")).json()["results"]
+    pages = client.get(_url(workspace, document, "pages")).json()["results"]
     assert [(p["number"], p["text"]) for p in pages] == [(1, "one"), (2, "two"), (3, "three")]
-    page_two = client.get(_url(workspace, document, "pages/"), {"number": 2}).json()["results"]
+    page_two = client.get(_url(workspace, document, "pages"), {"number": 2}).json()["results"]
     assert [p["text"] for p in page_two] == ["two"]
-    assert client.get(_url(workspace, document, "pages/"), {"number": "x"}).status_code == 400
+    assert client.get(_url(workspace, document, "pages"), {"number": "x"}).status_code == 400
 
 
 def test_download_link_serves_the_file_to_whoever_holds_it(member, workspace, local_storage):
@@ -276,7 +278,7 @@ def test_pages_query_count_is_constant(pages, member, workspace, django_assert_n
     for number in range(1, pages + 1):
         DocumentPageFactory(document=document, number=number)
     with django_assert_num_queries(4):  # token user, membership + workspace, document, pages
-        response = client.get(_url(workspace, document, "pages/"))
+        response = client.get(_url(workspace, document, "pages"))
     assert len(response.json()["results"]) == pages
 
 
@@ -346,6 +348,6 @@ def test_a_stored_name_with_a_line_break_never_breaks_the_download(member, works
 @pytest.mark.parametrize("number", ["²", "-1", "1.0", "99999999999999999999"])
 def test_page_number_that_is_not_a_plain_number_is_a_validation_error(member, workspace, number):
     document = DocumentFactory(workspace=workspace)
-    response = member("viewer").get(_url(workspace, document, "pages/"), {"number": number})
+    response = member("viewer").get(_url(workspace, document, "pages"), {"number": number})
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"number": ["Not a page number."]}

@@ -33,16 +33,16 @@ def test_upload_flow_on_a_non_default_port(make_client, workspace, tmp_path):
         assert put.status_code == 200, put.text
 
         document_id = asked.json()["document"]["id"]
-        confirmed = requests.post(f"{base}{document_id}/confirm", headers=auth, timeout=60)
+        confirmed = requests.post(f"{base}{document_id}/confirm/", headers=auth, timeout=60)
         assert confirmed.status_code == 200, confirmed.text
         detail = requests.get(f"{base}{document_id}/", headers=auth, timeout=10).json()
         assert detail["status"] == "completed"
         assert detail["detected_type"] == docx_type
-        text = requests.get(f"{base}{document_id}/text", headers=auth, timeout=10).json()["text"]
+        text = requests.get(f"{base}{document_id}/text/", headers=auth, timeout=10).json()["text"]
         assert "## Deliverables" in text
         assert "| Design | 12000 |" in text
 
-        link = requests.get(f"{base}{document_id}/download", headers=auth, timeout=10).json()
+        link = requests.get(f"{base}{document_id}/download/", headers=auth, timeout=10).json()
         assert link["url"].startswith(f"http://127.0.0.1:{port}/api/blobs/?token=")
         downloaded = requests.get(link["url"], timeout=10)
         assert downloaded.status_code == 200
@@ -50,7 +50,7 @@ def test_upload_flow_on_a_non_default_port(make_client, workspace, tmp_path):
         assert 'filename="brief.docx"' in downloaded.headers["Content-Disposition"]
         # Another host name for the same server gets links on that host.
         via_localhost = requests.get(
-            f"http://localhost:{port}/api/workspaces/{workspace.id}/documents/{document_id}/download",
+            f"http://localhost:{port}/api/workspaces/{workspace.id}/documents/{document_id}/download/",
             headers=auth,
             timeout=10,
         ).json()
@@ -67,5 +67,5 @@ def test_configured_public_url_wins_over_the_request(member, workspace, settings
     settings.API_PUBLIC_URL = "https://api.orbit.example"
     document = DocumentFactory(workspace=workspace)
     local_storage.save(document.storage_key, ContentFile(b"x"))
-    link = member("viewer").get(f"/api/workspaces/{workspace.id}/documents/{document.id}/download").json()
+    link = member("viewer").get(f"/api/workspaces/{workspace.id}/documents/{document.id}/download/").json()
     assert link["url"].startswith("https://api.orbit.example/api/blobs/?token=")

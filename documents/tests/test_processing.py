@@ -87,7 +87,7 @@ def test_reprocess_replaces_pages_without_duplicates(
     document = Document.objects.get(pk=confirmed.json()["id"])
     first_ids = set(document.pages.values_list("id", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess")
+        response = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess/")
     assert response.status_code == 202
     document.refresh_from_db()
     assert document.status == Document.Status.COMPLETED
@@ -104,7 +104,7 @@ def test_reprocess_refused_while_processing_or_without_file(member, workspace):
     busy = DocumentFactory(workspace=workspace, status=Document.Status.PROCESSING)
     gone = DocumentFactory(workspace=workspace, status=Document.Status.FAILED, blob_stored=False)
     for document in (busy, gone):
-        response = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess")
+        response = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess/")
         assert response.status_code == 409
 
 

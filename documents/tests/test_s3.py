@@ -60,7 +60,7 @@ def test_presigned_put_confirm_process_and_download(
     key = get_blob_store().object_key(document.storage_key)
     assert key.startswith(s3_storage.location + "/documents/")
 
-    link = editor.get(f"/api/workspaces/{workspace.id}/documents/{document.id}/download").json()
+    link = editor.get(f"/api/workspaces/{workspace.id}/documents/{document.id}/download/").json()
     assert "X-Amz-Signature=" in link["url"]
     downloaded = requests.get(link["url"], timeout=10)
     assert downloaded.status_code == 200
@@ -77,7 +77,7 @@ def test_presigned_put_confirm_process_and_download(
     assert flow.send(upload, b"%PDF-1.7 swapped after the scan") == 200
     assert requests.get(link["url"], timeout=10).content == data
     with django_capture_on_commit_callbacks(execute=True):
-        reprocessed = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess")
+        reprocessed = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess/")
     assert reprocessed.status_code == 202
     document.refresh_from_db()
     assert document.status == Document.Status.COMPLETED

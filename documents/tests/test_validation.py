@@ -328,7 +328,7 @@ def test_upload_and_download_tokens_are_not_interchangeable(editor, workspace, l
 
     stored = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=True)
     local_storage.save(stored.storage_key, ContentFile(b"x"))
-    get_url = urlsplit(editor.get(f"/api/workspaces/{workspace.id}/documents/{stored.id}/download").json()["url"])
+    get_url = urlsplit(editor.get(f"/api/workspaces/{workspace.id}/documents/{stored.id}/download/").json()["url"])
     # The GET token does not upload.
     response = APIClient().generic("PUT", f"{get_url.path}?{get_url.query}", data=b"x", content_type="text/plain")
     assert response.status_code == 404

@@ -79,7 +79,7 @@ def test_malformed_json_on_the_auth_api_answers_json(client_with_debug, body):
 
 @pytest.mark.django_db
 def test_nested_body_on_orbits_api_is_a_400_signed_in_or_not(client_with_debug, auth_client, workspace):
-    response = client_with_debug.post("/api/auth/logout", NESTED, content_type="application/json")
+    response = client_with_debug.post("/api/auth/logout/", NESTED, content_type="application/json")
     assert_validation_error(response)
     from workspaces.models import Membership
 
@@ -92,7 +92,7 @@ def test_nested_body_on_orbits_api_is_a_400_signed_in_or_not(client_with_debug, 
 
 @pytest.mark.django_db
 def test_a_json_suffix_media_type_is_guarded_too(client_with_debug):
-    response = client_with_debug.post("/api/auth/logout", NESTED, content_type="application/merge-patch+json")
+    response = client_with_debug.post("/api/auth/logout/", NESTED, content_type="application/merge-patch+json")
     assert_validation_error(response)
 
 

@@ -47,7 +47,7 @@ def assert_envelope(status, headers, body, expected_status, code):
         "/_allauth/app/v1/auth/login",
         "/_allauth/app/v1/auth/signup",
         "/_allauth/app/v1/tokens/refresh",
-        "/api/auth/logout",
+        "/api/auth/logout/",
     ],
 )
 def test_a_deeply_nested_body_is_a_400_validation_error(server, path):
@@ -70,12 +70,12 @@ def test_a_request_line_over_the_limit_answers_json(server):
 
 def test_too_many_headers_answer_json(server):
     extra = b"".join(b"X-Extra-%d: 1\r\n" % n for n in range(60))
-    status, headers, body = raw(server, b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n")
+    status, headers, body = raw(server, b"GET /api/health/ HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n")
     assert_envelope(status, headers, body, 431, "bad_request")
 
 
 def test_a_header_over_the_size_limit_answers_json(server):
-    status, headers, body = raw(server, b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n")
+    status, headers, body = raw(server, b"GET /api/health/ HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n")
     assert_envelope(status, headers, body, 431, "bad_request")
 
 

@@ -126,13 +126,13 @@ def test_metrics_read_queue_documents_and_ai_from_the_database(api_client, db, s
 def test_ready_reports_the_queue_and_fails_when_it_stalls(api_client, db, settings):
     settings.READY_MAX_QUEUE_AGE = 60
     OrmQ.objects.create(key="orbit", payload="x", lock=timezone.now() - timedelta(seconds=5))
-    fresh = api_client.get("/api/ready")
+    fresh = api_client.get("/api/ready/")
     assert fresh.status_code == 200, fresh.json()
     assert fresh.json()["checks"]["queue"]["queued"] == 1
     assert 5 <= fresh.json()["checks"]["queue"]["oldest_age_seconds"] < 60
 
     OrmQ.objects.create(key="orbit", payload="x", lock=timezone.now() - timedelta(seconds=600))
-    stalled = api_client.get("/api/ready")
+    stalled = api_client.get("/api/ready/")
     assert stalled.status_code == 503
     assert stalled.json()["checks"]["queue"]["ok"] is False
     assert stalled.json()["checks"]["queue"]["error"] == "queue_stalled"
@@ -141,14 +141,14 @@ def test_ready_reports_the_queue_and_fails_when_it_stalls(api_client, db, settin
 def test_ready_fails_past_the_queue_depth(api_client, db, settings):
     settings.READY_MAX_QUEUE_DEPTH = 2
     OrmQ.objects.bulk_create([OrmQ(key="orbit", payload="x", lock=timezone.now()) for _ in range(3)])
-    response = api_client.get("/api/ready")
+    response = api_client.get("/api/ready/")
     assert response.status_code == 503
     assert response.json()["checks"]["queue"]["error"] == "queue_backlog"
 
 
 def test_a_task_being_worked_on_is_not_waiting(api_client, db):
     OrmQ.objects.create(key="orbit", payload="x", lock=timezone.now() + timedelta(seconds=600))  # leased
-    assert api_client.get("/api/ready").json()["checks"]["queue"]["queued"] == 0
+    assert api_client.get("/api/ready/").json()["checks"]["queue"]["queued"] == 0
 
 
 # --- on, in real processes -----------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                 upload = asked.json()["upload"]
                 assert requests.put(upload["url"], data=data, headers=upload["headers"]).status_code == 200
                 document_id = asked.json()["document"]["id"]
-                confirmed = requests.post(f"{base}{document_id}/confirm", headers=auth, timeout=60)
+                confirmed = requests.post(f"{base}{document_id}/confirm/", headers=auth, timeout=60)
                 assert confirmed.status_code in (200, 202), confirmed.text
 
                 def completed():

@@ -98,7 +98,7 @@ def test_unknown_api_path_is_a_404_for_writes_too(method, db):
 
 
 def test_unauthenticated_request_is_a_401_envelope(api_client, db):
-    response = api_client.get("/api/me")
+    response = api_client.get("/api/me/")
     assert_envelope(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"].startswith("Bearer")
 
@@ -112,7 +112,7 @@ def test_unauthenticated_request_is_a_401_envelope(api_client, db):
     ],
 )
 def test_bad_bearer_tokens_are_401(api_client, db, header, expected):
-    response = api_client.get("/api/me", HTTP_AUTHORIZATION=header)
+    response = api_client.get("/api/me/", HTTP_AUTHORIZATION=header)
     if header == "malformed":
         # Not a Bearer header at all: treated as no credentials.
         assert_envelope(response, 401, "not_authenticated")
@@ -122,16 +122,16 @@ def test_bad_bearer_tokens_are_401(api_client, db, header, expected):
 
 class TestRequestId:
     def test_generated_when_missing(self, api_client, db):
-        response = api_client.get("/api/health")
+        response = api_client.get("/api/health/")
         assert len(response["X-Request-ID"]) == 32
 
     def test_sane_incoming_id_is_kept(self, api_client, db):
-        response = api_client.get("/api/health", HTTP_X_REQUEST_ID="req-1234abcd")
+        response = api_client.get("/api/health/", HTTP_X_REQUEST_ID="req-1234abcd")
         assert response["X-Request-ID"] == "req-1234abcd"
 
     @pytest.mark.parametrize("bad", ["short", "has spaces in it", "x" * 200, "inject\nline"])
     def test_insane_incoming_id_is_replaced(self, api_client, db, bad):
-        response = api_client.get("/api/health", HTTP_X_REQUEST_ID=bad)
+        response = api_client.get("/api/health/", HTTP_X_REQUEST_ID=bad)
         assert response["X-Request-ID"] != bad
         assert len(response["X-Request-ID"]) == 32
 
@@ -144,7 +144,7 @@ class TestRequestId:
         root.addHandler(handler)
         root.setLevel(logging.INFO)
         try:
-            response = auth_client.get("/api/me", HTTP_X_REQUEST_ID="trace-abcdef12")
+            response = auth_client.get("/api/me/", HTTP_X_REQUEST_ID="trace-abcdef12")
         finally:
             root.removeHandler(handler)
             root.setLevel(original)
@@ -157,8 +157,8 @@ class TestRequestId:
 
 
 def test_health_and_ready(api_client, db):
-    assert api_client.get("/api/health").json() == {"status": "ok"}
-    response = api_client.get("/api/ready")
+    assert api_client.get("/api/health/").json() == {"status": "ok"}
+    response = api_client.get("/api/ready/")
     assert response.status_code == 200, response.json()
     assert response.json()["checks"]["migrations"] == {"ok": True, "pending": 0}
     assert response.json()["checks"]["queue"]["ok"] is True
@@ -179,7 +179,7 @@ def test_schema_generates_without_warnings_and_documents_the_envelope(db, tmp_pa
     call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(target))
     schema = json.loads(target.read_text())
     assert "ErrorEnvelope" in schema["components"]["schemas"]
-    me = schema["paths"]["/api/me"]["get"]["responses"]
+    me = schema["paths"]["/api/me/"]["get"]["responses"]
     assert me["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
     assert schema["externalDocs"]["url"] == "/_allauth/openapi.html"
     invitations = schema["paths"]["/api/workspaces/{workspace_id}/invitations/"]["get"]["responses"]
@@ -198,12 +198,12 @@ class TestEnvelopeOutsideTheViews:
     def test_body_over_the_upload_limit_is_a_413(self, auth_client, settings):
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
         auth_client.raise_request_exception = False
-        response = auth_client.patch("/api/me", {"full_name": "x" * 2048})
+        response = auth_client.patch("/api/me/", {"full_name": "x" * 2048})
         assert_envelope(response, 413, "payload_too_large")
 
     def test_disallowed_host_is_a_400_envelope(self, api_client, db):
         api_client.raise_request_exception = False
-        response = api_client.get("/api/health", HTTP_HOST="evil.example")
+        response = api_client.get("/api/health/", HTTP_HOST="evil.example")
         assert_envelope(response, 400, "bad_request")
 
     def test_csrf_failure_is_a_403_envelope(self, db):

@@ -1,4 +1,4 @@
-"""`scripts/run` says "Orbit is up" only once /api/health answers (issue 9 item 14; before, it printed the line
+"""`scripts/run` says "Orbit is up" only once /api/health/ answers (issue 9 item 14; before, it printed the line
 right after starting gunicorn, seconds before it listened)."""
 
 import os
@@ -31,7 +31,7 @@ def test_orbit_is_up_means_it_answers():
         for line in process.stdout:
             if line.startswith("Orbit is up"):
                 # At once, no retry: the line is a promise that the server answers now.
-                assert requests.get(f"http://127.0.0.1:{port}/api/health", timeout=5).status_code == 200
+                assert requests.get(f"http://127.0.0.1:{port}/api/health/", timeout=5).status_code == 200
                 assert f":{port}/" in line
                 break
             assert time.monotonic() < deadline, "scripts/run did not come up"

@@ -1,4 +1,4 @@
-"""Mounted at /api/workspaces/<uuid:workspace_id>/."""
+"""Mounted at /api/ by orbit.urls: projects, scopes and favourites of a workspace; a scope's sections and comments."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
@@ -14,7 +14,9 @@ scope_router = SimpleRouter(use_regex_path=False)
 scope_router.register("sections", SectionViewSet, basename="scope-section")
 scope_router.register("comments", CommentViewSet, basename="scope-comment")
 
+WS = "workspaces/<uuid:workspace_id>/"
+
 urlpatterns = [
-    path("", include(router.urls)),
-    path("scopes/<uuid:scope_pk>/", include(scope_router.urls)),
+    path(WS, include(router.urls)),
+    path(f"{WS}scopes/<uuid:scope_id>/", include(scope_router.urls)),
 ]

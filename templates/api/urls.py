@@ -1,4 +1,4 @@
-"""Mounted at /api/: public templates, and each workspace's templates (its own plus the public ones)."""
+"""Mounted at /api/ by orbit.urls: public templates, and each workspace's templates (its own plus the public ones)."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter

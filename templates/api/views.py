@@ -32,6 +32,7 @@ class PublicTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     ordering_fields = ["name", "created_at"]
     ordering = ("name",)
     lookup_value_converter = "uuid"
+    lookup_url_kwarg = "id"
 
 
 class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
@@ -73,11 +74,11 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
             template = create_template(workspace=self.workspace, actor=request.user, **data)
         return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
-    def retrieve(self, request, workspace_id, pk):
+    def retrieve(self, request, workspace_id, id):
         return Response(TemplateSerializer(self.get_object()).data)
 
     @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
-    def update(self, request, workspace_id, pk, partial=False):
+    def update(self, request, workspace_id, id, partial=False):
         template = self.get_object()
         incoming = TemplateInputSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
@@ -86,16 +87,16 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
         return Response(TemplateSerializer(template).data)
 
     @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
-    def partial_update(self, request, workspace_id, pk):
-        return self.update(request, workspace_id, pk, partial=True)
+    def partial_update(self, request, workspace_id, id):
+        return self.update(request, workspace_id, id, partial=True)
 
-    def destroy(self, request, workspace_id, pk):
+    def destroy(self, request, workspace_id, id):
         delete_template(template=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ApplyTemplateSerializer, responses=ApplyResultSerializer)
     @action(detail=True, methods=["post"])
-    def apply(self, request, workspace_id, pk):
+    def apply(self, request, workspace_id, id):
         """Merge into a scope: append the template's sections, skipping exact (title, content) duplicates."""
         template = self.get_object()
         incoming = ApplyTemplateSerializer(data=request.data)

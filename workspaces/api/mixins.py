@@ -27,6 +27,7 @@ class WorkspaceScopedMixin:
     permission_classes = [IsAuthenticated, HasWorkspaceRole]
     required_roles: dict = {}
     workspace_field = "workspace"
+    lookup_url_kwarg = "id"  # the URL names the addressed object {id} (README, API conventions)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

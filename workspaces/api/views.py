@@ -84,7 +84,7 @@ class MemberViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     required_roles = {"partial_update": Role.ADMIN, "destroy": Role.ADMIN, "leave": Role.VIEWER}
 
     @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
-    def partial_update(self, request, workspace_id, pk):
+    def partial_update(self, request, workspace_id, id):
         membership = self.get_object()
         incoming = s.MembershipUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -94,7 +94,7 @@ class MemberViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         return Response(s.MembershipSerializer(membership).data)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request, workspace_id, pk):
+    def destroy(self, request, workspace_id, id):
         members.remove_member(membership=self.get_object(), actor_membership=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -152,12 +152,12 @@ class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
 
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
-    def resend(self, request, workspace_id, pk):
+    def resend(self, request, workspace_id, id):
         invitation = invitations.resend_invitation(invitation=self.get_object(), actor=request.user)
         return Response(s.InvitationSerializer(invitation).data)
 
     @extend_schema(responses={204: None}, description="Revoke: the link stops working at once.")
-    def destroy(self, request, workspace_id, pk):
+    def destroy(self, request, workspace_id, id):
         invitations.revoke_invitation(invitation=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -123,7 +123,7 @@ def test_key_actions_leave_a_trail(auth_client, make_client, committed):
         invitee = make_client(UserFactory(email=f"trail{n}@example.com"))
         with committed():
             assert auth_client.post(f"{base}/invitations/", {"email": invitee.user.email}).status_code == 201
-        assert invitee.post(f"/api/invitations/{token_from_last_mail()}/accept").status_code == 200
+        assert invitee.post(f"/api/invitations/{token_from_last_mail()}/accept/").status_code == 200
         invitees.append(invitee)
     memberships = {m["user"]["id"]: m["id"] for m in auth_client.get(f"{base}/members/").json()["results"]}
     assert (
@@ -131,8 +131,8 @@ def test_key_actions_leave_a_trail(auth_client, make_client, committed):
         == 200
     )
     assert auth_client.delete(f"{base}/members/{memberships[str(invitees[1].user.pk)]}/").status_code == 204
-    assert auth_client.post(f"{base}/transfer-ownership", {"user_id": str(invitees[0].user.pk)}).status_code == 200
-    assert auth_client.post(f"{base}/members/leave").status_code == 204
+    assert auth_client.post(f"{base}/transfer-ownership/", {"user_id": str(invitees[0].user.pk)}).status_code == 200
+    assert auth_client.post(f"{base}/members/leave/").status_code == 204
     verbs = list(
         ActivityEvent.objects.filter(workspace_id=workspace_id).order_by("created_at").values_list("verb", flat=True)
     )

@@ -33,7 +33,7 @@ def token_from_last_mail() -> str:
 
 
 def accept(client, token):
-    return client.post(f"/api/invitations/{token}/accept")
+    return client.post(f"/api/invitations/{token}/accept/")
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ class TestMemberLimit:
         owner = member("owner")  # Free: 2 seats, the owner holds one
         expired = InvitationFactory(workspace=workspace, expires_at=timezone.now() - timedelta(days=1))
         assert owner.post(invitations_url(workspace), {"email": "new@example.com"}).status_code == 201
-        response = owner.post(f"{invitations_url(workspace)}{expired.pk}/resend")
+        response = owner.post(f"{invitations_url(workspace)}{expired.pk}/resend/")
         assert response.status_code == 402
         assert error_code(response) == "plan_limit_exceeded"
         expired.refresh_from_db()
@@ -177,7 +177,7 @@ class TestMemberLimit:
     def test_resending_a_pending_invitation_at_the_limit_is_fine(self, member, workspace):
         owner = member("owner")
         pending = InvitationFactory(workspace=workspace)  # the workspace is now full
-        assert owner.post(f"{invitations_url(workspace)}{pending.pk}/resend").status_code == 200
+        assert owner.post(f"{invitations_url(workspace)}{pending.pk}/resend/").status_code == 200
 
     def test_the_limit_comes_from_the_plan_settings(self, member, workspace, settings):
         settings.ORBIT_PLANS_OVERRIDE = {"free": {"members": 3}}
@@ -249,7 +249,7 @@ class TestListResendRevoke:
         invitation = InvitationFactory(workspace=workspace, expires_at=timezone.now() - timedelta(days=1))
         old_token = invitation.token
         with committed():
-            response = member("admin").post(f"{invitations_url(workspace)}{invitation.pk}/resend")
+            response = member("admin").post(f"{invitations_url(workspace)}{invitation.pk}/resend/")
         assert response.status_code == 200
         assert response.json()["status"] == "pending"
         new_token = token_from_last_mail()
@@ -261,7 +261,7 @@ class TestListResendRevoke:
     @pytest.mark.parametrize(("role", "expected"), [("owner", 200), ("admin", 200), ("editor", 403), ("viewer", 403)])
     def test_resend_role_table(self, role, expected, member, workspace):
         invitation = InvitationFactory(workspace=workspace)
-        assert member(role).post(f"{invitations_url(workspace)}{invitation.pk}/resend").status_code == expected
+        assert member(role).post(f"{invitations_url(workspace)}{invitation.pk}/resend/").status_code == expected
 
     @pytest.mark.parametrize(("role", "expected"), [("owner", 204), ("admin", 204), ("editor", 403), ("viewer", 403)])
     def test_revoke_role_table(self, role, expected, member, workspace):
@@ -282,7 +282,7 @@ class TestListResendRevoke:
         foreign = InvitationFactory(workspace=other_workspace)
         owner = member("owner")
         base = invitations_url(owner.membership.workspace)
-        assert owner.post(f"{base}{foreign.pk}/resend").status_code == 404
+        assert owner.post(f"{base}{foreign.pk}/resend/").status_code == 404
         assert owner.delete(f"{base}{foreign.pk}/").status_code == 404
 
 
@@ -393,6 +393,6 @@ def test_a_person_signs_up_from_the_invite_link_and_accepts(member, workspace, c
     assert verified.status_code == 200, verified.content
     access = verified.json()["meta"]["access_token"]
 
-    response = http.post(f"/api/invitations/{token}/accept", HTTP_AUTHORIZATION=f"Bearer {access}")
+    response = http.post(f"/api/invitations/{token}/accept/", HTTP_AUTHORIZATION=f"Bearer {access}")
     assert response.status_code == 200, response.content
     assert Membership.objects.get(workspace=workspace, user__email="newcomer@example.com").role == Role.EDITOR

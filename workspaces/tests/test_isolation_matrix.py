@@ -28,9 +28,9 @@ Every other route under /api/ must be in ALLOWLIST (`test_every_unscoped_route_i
 Conventions the matrix relies on (follow them in every app):
 - The workspace kwarg is named `workspace_id`; mount under `workspaces/<uuid:workspace_id>/`.
 - Every /api/ route has a URL name and a DRF view (`as_view()` of an APIView or a ViewSet).
-- Object kwargs: the view's `lookup_url_kwarg` (default `pk`) is an instance of the view's `queryset.model`;
-  any other `<model>_pk` / `<model>_id` kwarg is an instance of the project model whose `model_name` is
-  `<model>` without underscores (`scope_pk` -> scopes.Scope, `comment_id` -> Comment). Other kwargs need a
+- Object kwargs: the view's `lookup_url_kwarg` (default `id`) is an instance of the view's `queryset.model`;
+  any other `<model>_id` kwarg is an instance of the project model whose `model_name` is
+  `<model>` without underscores (`scope_id` -> scopes.Scope, `comment_id` -> Comment). Other kwargs need a
   value in EXTRA_KWARG_VALUES.
 - Each such model has a factory in `<its app>/tests/factories.py` (a DjangoModelFactory whose Meta.model is the
   model, defined in that module). The matrix builds instances as
@@ -70,39 +70,39 @@ PUBLIC_TEMPLATES = (
 # unscoped route fails `test_every_unscoped_route_is_allowlisted` until someone writes down why it is public.
 ALLOWLIST = {
     "api/": "Catch-all that answers unknown /api/ paths with the 404 envelope.",
-    "api/health": "Liveness probe, public.",
-    "api/ready": "Readiness probe, public.",
+    "api/health/": "Liveness probe, public.",
+    "api/ready/": "Readiness probe, public.",
     "api/schema/": "OpenAPI schema, public documentation.",
     "api/docs/": "Swagger UI over the schema.",
     "api/redoc/": "ReDoc over the schema.",
     "api/blobs/": "Local-storage target of the signed upload/download URLs the API hands out (orbit.blobstore); "
     "the signed `token` (key, operation, expiry) is the credential, as on S3.",
-    "api/me": "The signed-in user's own profile; no workspace involved.",
-    "api/auth/token": "Trades the caller's own allauth session for a token pair; no workspace involved.",
-    "api/auth/logout": "Revokes the caller's own refresh token and session; no workspace involved.",
+    "api/me/": "The signed-in user's own profile; no workspace involved.",
+    "api/auth/token/": "Trades the caller's own allauth session for a token pair; no workspace involved.",
+    "api/auth/logout/": "Revokes the caller's own refresh token and session; no workspace involved.",
     "api/workspaces/": "Lists only the caller's workspaces; creating makes the caller owner of a new one.",
     "api/invitations/<str:token>/": "Invitation preview: the secret token is the credential (no membership yet).",
-    "api/invitations/<str:token>/accept": "Accepting is how a non-member becomes a member; needs the token.",
-    "api/onboarding/status": ONBOARDING,
-    "api/onboarding/workspace": ONBOARDING,
-    "api/onboarding/team": ONBOARDING,
-    "api/onboarding/goals": ONBOARDING,
-    "api/onboarding/plan": ONBOARDING,
-    "api/onboarding/skip": ONBOARDING,
+    "api/invitations/<str:token>/accept/": "Accepting is how a non-member becomes a member; needs the token.",
+    "api/onboarding/status/": ONBOARDING,
+    "api/onboarding/workspace/": ONBOARDING,
+    "api/onboarding/team/": ONBOARDING,
+    "api/onboarding/goals/": ONBOARDING,
+    "api/onboarding/plan/": ONBOARDING,
+    "api/onboarding/skip/": ONBOARDING,
     "api/templates/": PUBLIC_TEMPLATES,
-    "api/templates/<uuid:pk>/": PUBLIC_TEMPLATES,
+    "api/templates/<uuid:id>/": PUBLIC_TEMPLATES,
 }
 
 # Allowlisted routes that answer anonymous callers (everything else in ALLOWLIST needs a sign-in).
 PUBLIC_ROUTES = {
     "api/",
-    "api/health",
-    "api/ready",
+    "api/health/",
+    "api/ready/",
     "api/schema/",
     "api/docs/",
     "api/redoc/",
     "api/blobs/",  # the signed token is the credential (orbit/tests/test_blobstore.py)
-    "api/auth/logout",  # the refresh token in the body is the credential
+    "api/auth/logout/",  # the refresh token in the body is the credential
     "api/invitations/<str:token>/",  # the token in the URL is the credential
 }
 
@@ -292,7 +292,7 @@ def _factory_for(model, route):
 
 
 def _lookup_kwarg(view_class) -> str:
-    return getattr(view_class, "lookup_url_kwarg", None) or getattr(view_class, "lookup_field", "pk")
+    return getattr(view_class, "lookup_url_kwarg", None) or "id"  # the addressed object is {id} (README)
 
 
 def _view_model(route):
@@ -320,13 +320,13 @@ def _object_kwargs(route) -> list[str]:
 def _model_for_kwarg(route, name):
     if name == _lookup_kwarg(route.view_class):
         return _view_model(route)
-    for suffix in ("_pk", "_id"):
+    for suffix in ("_id",):
         if name.endswith(suffix):
             candidates = _project_models_by_name().get(name[: -len(suffix)].replace("_", ""), [])
             if len(candidates) == 1:
                 return candidates[0]
     pytest.fail(
-        f"{route}: cannot tell which model the URL kwarg {name!r} refers to. Name it `<model>_pk`, or add a value "
+        f"{route}: cannot tell which model the URL kwarg {name!r} refers to. Name it `<model>_id`, or add a value "
         "to EXTRA_KWARG_VALUES if it is not an object id."
     )
 
@@ -401,9 +401,9 @@ def send(client, method, url, body=None):
 def test_the_walk_finds_the_routes_this_test_knows():
     """Guards against a walk that finds nothing and so proves nothing."""
     patterns = {route.pattern for route in api_routes()}
-    assert "api/health" in patterns
-    assert "api/workspaces/<uuid:workspace_id>/members/<uuid:pk>/" in patterns
-    assert "api/workspaces/<uuid:workspace_id>/billing/usage" in patterns
+    assert "api/health/" in patterns
+    assert "api/workspaces/<uuid:workspace_id>/members/<uuid:id>/" in patterns
+    assert "api/workspaces/<uuid:workspace_id>/billing/usage/" in patterns
     assert len(scoped_routes()) >= 8
 
 
@@ -527,7 +527,7 @@ def test_reads_never_include_another_workspaces_rows(route, member, workspace, o
         foreign = other_workspace
     else:
         foreign = _factory_for(model, route)(**{workspace_field: other_workspace})
-    url = url_for(route, workspace, objects_in=workspace)  # parents (scope_pk, ...) in the caller's workspace
+    url = url_for(route, workspace, objects_in=workspace)  # parents (scope_id, ...) in the caller's workspace
     response = owner.get(url)
     assert response.status_code == 200, f"GET {url} -> {response.status_code} {response.content[:300]}"
     assert str(foreign.pk) not in response.content.decode(), f"GET {url} shows {model._meta.label} {foreign.pk}"

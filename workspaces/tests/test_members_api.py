@@ -18,7 +18,7 @@ def member_url(membership):
 
 
 def transfer_url(workspace):
-    return f"/api/workspaces/{workspace.pk}/transfer-ownership"
+    return f"/api/workspaces/{workspace.pk}/transfer-ownership/"
 
 
 @pytest.mark.django_db
@@ -132,18 +132,18 @@ class TestRemoveAndLeave:
     @pytest.mark.parametrize("role", ["admin", "editor", "viewer"])
     def test_any_member_may_leave(self, role, member, workspace):
         client = member(role)
-        assert client.post(f"{members_url(workspace)}leave").status_code == 204
+        assert client.post(f"{members_url(workspace)}leave/").status_code == 204
         assert not Membership.objects.filter(pk=client.membership.pk).exists()
         assert ActivityEvent.objects.filter(workspace=workspace, verb="member.left", actor=client.user).exists()
 
     def test_the_last_owner_cannot_leave(self, member, workspace):
-        response = member("owner").post(f"{members_url(workspace)}leave")
+        response = member("owner").post(f"{members_url(workspace)}leave/")
         assert response.status_code == 409
         assert error_code(response) == "last_owner"
 
     def test_one_of_two_owners_may_leave(self, member, workspace):
         MembershipFactory(workspace=workspace, role=Role.OWNER)
-        assert member("owner").post(f"{members_url(workspace)}leave").status_code == 204
+        assert member("owner").post(f"{members_url(workspace)}leave/").status_code == 204
 
 
 @pytest.mark.django_db
@@ -214,13 +214,13 @@ class TestBillingOwnerFollowsTheOwners:
 
     def test_billing_owner_leaving(self, member, workspace):
         co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
-        assert member("owner").post(f"{members_url(workspace)}leave").status_code == 204
+        assert member("owner").post(f"{members_url(workspace)}leave/").status_code == 204
         workspace.refresh_from_db()
         assert workspace.owner == co_owner.user
 
     def test_other_owner_leaving_keeps_the_billing_owner(self, member, workspace, make_client):
         co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
-        assert make_client(co_owner.user).post(f"{members_url(workspace)}leave").status_code == 204
+        assert make_client(co_owner.user).post(f"{members_url(workspace)}leave/").status_code == 204
         owner_id = workspace.owner_id
         workspace.refresh_from_db()
         assert workspace.owner_id == owner_id

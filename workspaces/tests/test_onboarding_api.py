@@ -13,7 +13,7 @@ BASE = "/api/onboarding"
 
 
 def status_of(client) -> dict:
-    response = client.get(f"{BASE}/status")
+    response = client.get(f"{BASE}/status/")
     assert response.status_code == 200
     return response.json()
 
@@ -25,8 +25,8 @@ def test_fresh_user_starts_at_step_one(auth_client):
 
 
 def test_step_one_twice_makes_one_workspace(auth_client):
-    first = auth_client.post(f"{BASE}/workspace", {"name": "Acme", "industry": "Agency"})
-    second = auth_client.post(f"{BASE}/workspace", {"name": "Acme Studio", "industry": "Agency"})
+    first = auth_client.post(f"{BASE}/workspace/", {"name": "Acme", "industry": "Agency"})
+    second = auth_client.post(f"{BASE}/workspace/", {"name": "Acme Studio", "industry": "Agency"})
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["workspace"]["id"] == second.json()["workspace"]["id"]
     workspace = Workspace.objects.get(owner=auth_client.user)
@@ -49,10 +49,10 @@ def test_step_one_racing_with_itself_makes_one_workspace():
 
 
 def test_all_steps_complete_with_free(auth_client, committed):
-    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
+    auth_client.post(f"{BASE}/workspace/", {"name": "Acme"})
     with committed():
         team = auth_client.post(
-            f"{BASE}/team",
+            f"{BASE}/team/",
             {"team_size": "2-10", "privacy": "team", "invites": [{"email": "pal@example.com", "role": "viewer"}]},
         )
     assert team.status_code == 200, team.content
@@ -60,9 +60,9 @@ def test_all_steps_complete_with_free(auth_client, committed):
     invitation = Invitation.objects.get(workspace=workspace)
     assert (invitation.email, invitation.role) == ("pal@example.com", Membership.Role.VIEWER)
     assert mail.outbox[0].to == ["pal@example.com"]
-    goals = auth_client.post(f"{BASE}/goals", {"goals": ["faster scoping", "consistent pricing"]})
+    goals = auth_client.post(f"{BASE}/goals/", {"goals": ["faster scoping", "consistent pricing"]})
     assert goals.json()["next_step"] == "plan"
-    plan = auth_client.post(f"{BASE}/plan", {"plan": "free"})
+    plan = auth_client.post(f"{BASE}/plan/", {"plan": "free"})
     body = plan.json()
     assert (body["completed"], body["next_step"], body["plan_intent"], body["checkout_url"]) == (True, None, None, None)
     workspace.refresh_from_db()
@@ -75,19 +75,19 @@ def test_all_steps_complete_with_free(auth_client, committed):
 
 
 def test_reposting_team_step_does_not_invite_twice(auth_client, committed):
-    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
+    auth_client.post(f"{BASE}/workspace/", {"name": "Acme"})
     payload = {"invites": [{"email": "pal@example.com"}]}
     with committed():
-        auth_client.post(f"{BASE}/team", payload)
-        auth_client.post(f"{BASE}/team", payload)
+        auth_client.post(f"{BASE}/team/", payload)
+        auth_client.post(f"{BASE}/team/", payload)
     assert Invitation.objects.count() == 1
     assert len(mail.outbox) == 1
 
 
 def test_team_step_respects_the_member_limit_all_or_nothing(auth_client):
-    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
+    auth_client.post(f"{BASE}/workspace/", {"name": "Acme"})
     response = auth_client.post(
-        f"{BASE}/team", {"team_size": "50+", "invites": [{"email": "a@example.com"}, {"email": "b@example.com"}]}
+        f"{BASE}/team/", {"team_size": "50+", "invites": [{"email": "a@example.com"}, {"email": "b@example.com"}]}
     )
     assert response.status_code == 402
     assert error_code(response) == "plan_limit_exceeded"
@@ -97,34 +97,34 @@ def test_team_step_respects_the_member_limit_all_or_nothing(auth_client):
 
 
 def test_paid_plan_is_stored_as_intent(auth_client):
-    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
-    body = auth_client.post(f"{BASE}/plan", {"plan": "pro", "billing_cycle": "yearly"}).json()
+    auth_client.post(f"{BASE}/workspace/", {"name": "Acme"})
+    body = auth_client.post(f"{BASE}/plan/", {"plan": "pro", "billing_cycle": "yearly"}).json()
     assert (body["plan_intent"], body["billing_cycle"], body["steps"]["plan"]) == ("pro", "yearly", "done")
     assert Workspace.objects.get(owner=auth_client.user).plan == "free"  # billing switches it after payment
-    assert auth_client.post(f"{BASE}/plan", {"plan": "platinum"}).status_code == 400
+    assert auth_client.post(f"{BASE}/plan/", {"plan": "platinum"}).status_code == 400
 
 
 def test_later_steps_need_step_one(auth_client):
-    response = auth_client.post(f"{BASE}/goals", {"goals": ["x"]})
+    response = auth_client.post(f"{BASE}/goals/", {"goals": ["x"]})
     assert (response.status_code, error_code(response)) == (409, "conflict")
 
 
 def test_steps_are_skippable_and_status_says_where_to_resume(auth_client):
-    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
-    skipped = auth_client.post(f"{BASE}/skip", {"step": "team"}).json()
+    auth_client.post(f"{BASE}/workspace/", {"name": "Acme"})
+    skipped = auth_client.post(f"{BASE}/skip/", {"step": "team"}).json()
     assert skipped["steps"]["team"] == "skipped"
     assert skipped["next_step"] == "goals"
-    auth_client.post(f"{BASE}/skip", {"step": "workspace"})  # already done: stays done
-    auth_client.post(f"{BASE}/skip", {"step": "goals"})
-    body = auth_client.post(f"{BASE}/skip", {"step": "plan"}).json()
+    auth_client.post(f"{BASE}/skip/", {"step": "workspace"})  # already done: stays done
+    auth_client.post(f"{BASE}/skip/", {"step": "goals"})
+    body = auth_client.post(f"{BASE}/skip/", {"step": "plan"}).json()
     assert body["steps"] == {"workspace": "done", "team": "skipped", "goals": "skipped", "plan": "skipped"}
     assert body["completed"] is True
-    assert auth_client.post(f"{BASE}/skip", {"step": "dance"}).status_code == 400
+    assert auth_client.post(f"{BASE}/skip/", {"step": "dance"}).status_code == 400
 
 
 def test_progress_survives_signing_out(make_client):
     user = UserFactory()
-    make_client(user).post(f"{BASE}/workspace", {"name": "Acme"})
+    make_client(user).post(f"{BASE}/workspace/", {"name": "Acme"})
     later = make_client(user)  # a new sign-in, a new token
     body = status_of(later)
     assert body["next_step"] == "team"
@@ -132,27 +132,27 @@ def test_progress_survives_signing_out(make_client):
 
 
 def test_onboarding_needs_sign_in(api_client):
-    assert api_client.get(f"{BASE}/status").status_code == 401
-    assert api_client.post(f"{BASE}/workspace", {"name": "x"}).status_code == 401
+    assert api_client.get(f"{BASE}/status/").status_code == 401
+    assert api_client.post(f"{BASE}/workspace/", {"name": "x"}).status_code == 401
 
 
 def test_a_deleted_onboarding_workspace_means_starting_over(auth_client):
-    first = auth_client.post(f"{BASE}/workspace", {"name": "Acme"}).json()["workspace"]["id"]
+    first = auth_client.post(f"{BASE}/workspace/", {"name": "Acme"}).json()["workspace"]["id"]
     auth_client.delete(f"/api/workspaces/{first}/")
     assert status_of(auth_client)["workspace"] is None
-    second = auth_client.post(f"{BASE}/workspace", {"name": "Acme again"})
+    second = auth_client.post(f"{BASE}/workspace/", {"name": "Acme again"})
     assert second.status_code == 201
     assert second.json()["workspace"]["id"] != first
 
 
 def test_reposting_team_step_after_an_invitee_joined_still_succeeds(auth_client, make_client):
-    auth_client.post(f"{BASE}/workspace", {"name": "Acme"})
+    auth_client.post(f"{BASE}/workspace/", {"name": "Acme"})
     payload = {"invites": [{"email": "pal@example.com"}, {"email": auth_client.user.email}]}
-    assert auth_client.post(f"{BASE}/team", payload).status_code == 200  # own address: already a member, skipped
+    assert auth_client.post(f"{BASE}/team/", payload).status_code == 200  # own address: already a member, skipped
     invitation = Invitation.objects.get()
     workspace = invitation.workspace
     Membership.objects.create(workspace=workspace, user=UserFactory(email="pal@example.com"))
     invitation.delete()
-    response = auth_client.post(f"{BASE}/team", payload)
+    response = auth_client.post(f"{BASE}/team/", payload)
     assert response.status_code == 200, response.content
     assert not Invitation.objects.exists()

@@ -30,14 +30,14 @@ class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
     def get_queryset(self):
         return selectors.with_replies(super().get_queryset(), roots_only=self.action == "list")
 
-    def list(self, request, workspace_id, scope_pk):
+    def list(self, request, workspace_id, scope_id):
         _ = self.scope  # 404 for a scope that is not here
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
     @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
     @idempotent
-    def create(self, request, workspace_id, scope_pk):
+    def create(self, request, workspace_id, scope_id):
         scope = self.scope
         incoming = CommentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -54,11 +54,11 @@ class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
         comment = add_comment(scope=scope, author=request.user, body=data["body"], section=section, parent=parent)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    def retrieve(self, request, workspace_id, scope_pk, pk):
+    def retrieve(self, request, workspace_id, scope_id, id):
         return Response(CommentSerializer(self.get_object()).data)
 
     @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
-    def update(self, request, workspace_id, scope_pk, pk, partial=False):
+    def update(self, request, workspace_id, scope_id, id, partial=False):
         comment = self.get_object()
         incoming = CommentUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -66,21 +66,21 @@ class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
         return Response(CommentSerializer(comment).data)
 
     @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
-    def partial_update(self, request, workspace_id, scope_pk, pk):
-        return self.update(request, workspace_id, scope_pk, pk, partial=True)
+    def partial_update(self, request, workspace_id, scope_id, id):
+        return self.update(request, workspace_id, scope_id, id, partial=True)
 
-    def destroy(self, request, workspace_id, scope_pk, pk):
+    def destroy(self, request, workspace_id, scope_id, id):
         delete_comment(comment=self.get_object(), membership=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=CommentSerializer)
     @action(detail=True, methods=["post"])
-    def resolve(self, request, workspace_id, scope_pk, pk):
+    def resolve(self, request, workspace_id, scope_id, id):
         comment = set_resolved(comment=self.get_object(), membership=self.membership, resolved=True)
         return Response(CommentSerializer(comment).data)
 
     @extend_schema(request=None, responses=CommentSerializer)
     @action(detail=True, methods=["post"])
-    def unresolve(self, request, workspace_id, scope_pk, pk):
+    def unresolve(self, request, workspace_id, scope_id, id):
         comment = set_resolved(comment=self.get_object(), membership=self.membership, resolved=False)
         return Response(CommentSerializer(comment).data)

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -14,8 +15,8 @@ from workspaces.models import Membership
 class FavouriteViewSet(WorkspaceScopedViewSet):
     """The caller's favourite scopes in this workspace. Adding or removing twice is not an error.
 
-    Remove with the scope's id: DELETE favourites/<scope_id>/. Favourites are personal bookmarks, not
-    workspace content, so every member, viewers included, may keep them.
+    A favourite is named by its scope: DELETE favourites/<id>/ with the scope's id. Favourites are personal
+    bookmarks, not workspace content, so every member, viewers included, may keep them.
     """
 
     required_roles = {"create": Membership.Role.VIEWER, "destroy": Membership.Role.VIEWER}
@@ -25,7 +26,7 @@ class FavouriteViewSet(WorkspaceScopedViewSet):
     workspace_field = "scope__workspace"
     ordering_fields = ["created_at"]
     lookup_value_converter = "uuid"
-    lookup_field = lookup_url_kwarg = "scope_id"
+    lookup_field = "scope_id"  # the URL's {id} is the scope's id: a favourite is named by its scope
 
     def get_queryset(self):
         # Favourites are personal: the mixin limits them to the workspace, this to the caller.
@@ -49,7 +50,10 @@ class FavouriteViewSet(WorkspaceScopedViewSet):
             FavouriteSerializer(favourite).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    def destroy(self, request, workspace_id, scope_id):
+    @extend_schema(
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The scope's id.")]
+    )
+    def destroy(self, request, workspace_id, id):
         """Unfavourite a scope (by the scope's id). Answers 204 whether or not it was a favourite."""
-        remove_favourite(user=request.user, scope=selectors.get_scope(workspace=self.workspace, scope_id=scope_id))
+        remove_favourite(user=request.user, scope=selectors.get_scope(workspace=self.workspace, scope_id=id))
         return Response(status=status.HTTP_204_NO_CONTENT)

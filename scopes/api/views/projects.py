@@ -32,11 +32,11 @@ class ProjectViewSet(WorkspaceScopedViewSet):
         project = create_project(workspace=self.workspace, actor=request.user, **incoming.validated_data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
-    def retrieve(self, request, workspace_id, pk):
+    def retrieve(self, request, workspace_id, id):
         return Response(ProjectSerializer(self.get_object()).data)
 
     @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
-    def update(self, request, workspace_id, pk, partial=False):
+    def update(self, request, workspace_id, id, partial=False):
         project = self.get_object()
         incoming = ProjectInputSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
@@ -46,21 +46,21 @@ class ProjectViewSet(WorkspaceScopedViewSet):
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
-    def partial_update(self, request, workspace_id, pk):
-        return self.update(request, workspace_id, pk, partial=True)
+    def partial_update(self, request, workspace_id, id):
+        return self.update(request, workspace_id, id, partial=True)
 
-    def destroy(self, request, workspace_id, pk):
+    def destroy(self, request, workspace_id, id):
         delete_project(project=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
-    def archive(self, request, workspace_id, pk):
+    def archive(self, request, workspace_id, id):
         project = set_project_status(project=self.get_object(), actor=request.user, status=Project.Status.ARCHIVED)
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(request=None, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
-    def unarchive(self, request, workspace_id, pk):
+    def unarchive(self, request, workspace_id, id):
         project = set_project_status(project=self.get_object(), actor=request.user, status=Project.Status.ACTIVE)
         return Response(ProjectSerializer(project).data)

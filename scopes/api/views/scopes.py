@@ -106,12 +106,12 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         return self._detail(scope, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ScopeDetailSerializer)
-    def retrieve(self, request, workspace_id, pk):
+    def retrieve(self, request, workspace_id, id):
         scope = self.get_object()
         return self.with_etag(Response(ScopeDetailSerializer(scope).data), scope)
 
     @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
-    def update(self, request, workspace_id, pk, partial=False):
+    def update(self, request, workspace_id, id, partial=False):
         scope = self.get_object()
         incoming = ScopeUpdateSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
@@ -131,21 +131,21 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         return self._detail(scope)
 
     @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
-    def partial_update(self, request, workspace_id, pk):
-        return self.update(request, workspace_id, pk, partial=True)
+    def partial_update(self, request, workspace_id, id):
+        return self.update(request, workspace_id, id, partial=True)
 
-    def destroy(self, request, workspace_id, pk):
+    def destroy(self, request, workspace_id, id):
         trash_scope(scope=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=ScopeDetailSerializer)
     @action(detail=True, methods=["post"])
-    def restore(self, request, workspace_id, pk):
+    def restore(self, request, workspace_id, id):
         return self._detail(restore_scope(scope=self.get_object(), actor=request.user))
 
     @extend_schema(parameters=[IF_MATCH], request=TransitionSerializer, responses=ScopeDetailSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request, workspace_id, pk):
+    def transition(self, request, workspace_id, id):
         """draft → in_review → approved → sent; any → archived; archived → draft. Others answer 409."""
         scope = self.get_object()
         incoming = TransitionSerializer(data=request.data)
@@ -161,7 +161,7 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
     @extend_schema(parameters=[IDEMPOTENCY_KEY], request=DuplicateSerializer, responses={201: ScopeDetailSerializer})
     @action(detail=True, methods=["post"])
     @idempotent
-    def duplicate(self, request, workspace_id, pk):
+    def duplicate(self, request, workspace_id, id):
         scope = self.get_object()
         incoming = DuplicateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

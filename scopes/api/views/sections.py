@@ -28,12 +28,12 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
             return selectors.sections_queryset().filter(pk__in=sections.values("pk"))
         return sections
 
-    def list(self, request, workspace_id, scope_pk):
+    def list(self, request, workspace_id, scope_id):
         _ = self.scope  # 404 for a scope that is not here
         return Response(SectionSerializer(self.get_queryset(), many=True).data)
 
     @extend_schema(request=SectionInputSerializer, responses={201: SectionSerializer})
-    def create(self, request, workspace_id, scope_pk):
+    def create(self, request, workspace_id, scope_id):
         scope = self.scope
         incoming = SectionInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -41,12 +41,12 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED), section)
 
-    def retrieve(self, request, workspace_id, scope_pk, pk):
+    def retrieve(self, request, workspace_id, scope_id, id):
         section = self.get_object()
         return self.with_etag(Response(SectionSerializer(section).data), section)
 
     @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
-    def update(self, request, workspace_id, scope_pk, pk, partial=False):
+    def update(self, request, workspace_id, scope_id, id, partial=False):
         section = self.get_object()
         incoming = SectionInputSerializer(data=request.data, partial=partial)
         incoming.is_valid(raise_exception=True)
@@ -61,16 +61,16 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         return self.with_etag(Response(SectionSerializer(section).data), section)
 
     @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
-    def partial_update(self, request, workspace_id, scope_pk, pk):
-        return self.update(request, workspace_id, scope_pk, pk, partial=True)
+    def partial_update(self, request, workspace_id, scope_id, id):
+        return self.update(request, workspace_id, scope_id, id, partial=True)
 
-    def destroy(self, request, workspace_id, scope_pk, pk):
+    def destroy(self, request, workspace_id, scope_id, id):
         delete_section(section=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ReorderSerializer, responses=SectionSerializer(many=True))
     @action(detail=False, methods=["post"])
-    def reorder(self, request, workspace_id, scope_pk):
+    def reorder(self, request, workspace_id, scope_id):
         """Apply a complete new order atomically; an order that is not exactly the scope's sections is a 400."""
         scope = self.scope
         incoming = ReorderSerializer(data=request.data)
