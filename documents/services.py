@@ -32,6 +32,7 @@ from orbit.errors import (
     ServiceUnavailable,
     UnsupportedMediaType,
     ValidationFailed,
+    not_in_workspace,
 )
 from orbit.updates import apply_changes
 from workspaces import activity
@@ -80,15 +81,15 @@ def _links(*, workspace, project_id=None, scope_id=None) -> dict:
     if scope_id is not None:
         scope = Scope.objects.alive().filter(workspace=workspace, pk=scope_id).first()
         if scope is None:
-            raise ValidationFailed("No such scope in this workspace.", details={"scope": ["No such scope."]})
+            raise not_in_workspace("scope_id", scope_id)
     if project_id is not None:
         project = Project.objects.filter(workspace=workspace, pk=project_id).first()
         if project is None:
-            raise ValidationFailed("No such project in this workspace.", details={"project": ["No such project."]})
+            raise not_in_workspace("project_id", project_id)
     if scope is not None and scope.project_id is not None:
         if project is not None and project.id != scope.project_id:
             raise ValidationFailed(
-                "The scope belongs to another project.", details={"scope": ["The scope belongs to another project."]}
+                "The scope belongs to another project.", details={"scope_id": ["The scope belongs to another project."]}
             )
         project = project or scope.project
     return {"project": project, "scope": scope}

@@ -25,6 +25,12 @@ class NotFound(OrbitError):
     code, http_status, default_message = "not_found", 404, "Not found."
 
 
+def not_in_workspace(field: str, *ids) -> NotFound:
+    """The one answer to "an id in the body is not an object of this workspace" (README, API conventions):
+    404 `not_found`, `details` naming the body field and the ids that were not found."""
+    return NotFound(f"Not found in this workspace: {field}.", details={field: [str(i) for i in ids]})
+
+
 class PermissionDenied(OrbitError):
     code, http_status, default_message = "permission_denied", 403, "You do not have permission to perform this action."
 

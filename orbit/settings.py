@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "orbit.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "orbit.filters.StrictFilterBackend",
         "orbit.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "orbit.schema.AutoSchema",

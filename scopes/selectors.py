@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from orbit.errors import NotFound, ValidationFailed
+from orbit.errors import NotFound, not_in_workspace
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
 
 
@@ -41,21 +41,22 @@ def with_detail(queryset: QuerySet, *, user) -> QuerySet:
     )
 
 
-def get_scope(*, workspace, scope_id, trashed: bool = False) -> Scope:
-    """A live (or, with `trashed`, a trashed) scope of `workspace`; anything else is 404."""
+def get_scope(*, workspace, scope_id, trashed: bool = False, field: str | None = None) -> Scope:
+    """A live (or, with `trashed`, a trashed) scope of `workspace`; anything else is 404 (naming the body `field`
+    and the id when the id came from a request body)."""
     scopes = Scope.objects.filter(workspace=workspace)
     scopes = scopes.trashed() if trashed else scopes.alive()
     scope = scopes.select_related("workspace").filter(pk=scope_id).first()
     if scope is None:
-        raise NotFound()
+        raise not_in_workspace(field, scope_id) if field else NotFound()
     return scope
 
 
 def get_project(*, workspace, project_id) -> Project:
-    """A project named in a request body: unknown or foreign ids are a validation error on `project_id`."""
+    """A project named in a request body: unknown or foreign ids are a 404 naming `project_id`."""
     project = Project.objects.filter(workspace=workspace, pk=project_id).first()
     if project is None:
-        raise ValidationFailed("The project does not exist in this workspace.", details={"project_id": ["Not found."]})
+        raise not_in_workspace("project_id", project_id)
     return project
 
 

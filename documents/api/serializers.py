@@ -8,14 +8,14 @@ class DocumentCreateSerializer(serializers.Serializer):
     filename = serializers.CharField(max_length=255)
     size = serializers.IntegerField(min_value=0, help_text="Size in bytes of the file about to be uploaded.")
     content_type = serializers.CharField(max_length=127)
-    project = serializers.UUIDField(required=False, allow_null=True, source="project_id")
-    scope = serializers.UUIDField(required=False, allow_null=True, source="scope_id")
+    project_id = serializers.UUIDField(required=False, allow_null=True)
+    scope_id = serializers.UUIDField(required=False, allow_null=True)
 
 
 class DocumentUpdateSerializer(serializers.Serializer):
     filename = serializers.CharField(max_length=255, required=False)
-    project = serializers.UUIDField(required=False, allow_null=True, source="project_id")
-    scope = serializers.UUIDField(required=False, allow_null=True, source="scope_id")
+    project_id = serializers.UUIDField(required=False, allow_null=True)
+    scope_id = serializers.UUIDField(required=False, allow_null=True)
 
 
 class UploadTargetSerializer(serializers.Serializer):
@@ -32,8 +32,8 @@ class UploadTargetSerializer(serializers.Serializer):
 class DocumentSerializer(serializers.ModelSerializer):
     uploaded_by = UserSummarySerializer(read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
-    project = serializers.UUIDField(source="project_id", read_only=True, allow_null=True)
-    scope = serializers.UUIDField(source="scope_id", read_only=True, allow_null=True)
+    project_id = serializers.UUIDField(read_only=True, allow_null=True)
+    scope_id = serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -49,8 +49,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "scan_status",
             "page_count",
             "progress",
-            "project",
-            "scope",
+            "project_id",
+            "scope_id",
             "uploaded_by",
             "created_at",
             "updated_at",

@@ -216,31 +216,38 @@ def test_upload_linked_to_a_scope_takes_its_project(member, workspace):
     scope = ScopeFactory(workspace=workspace, project=project)
     client = member("editor")
     response = client.post(
-        _url(workspace), {"filename": "a.txt", "size": 3, "content_type": "text/plain", "scope": str(scope.id)}
+        _url(workspace), {"filename": "a.txt", "size": 3, "content_type": "text/plain", "scope_id": str(scope.id)}
     )
     assert response.status_code == 201
-    assert response.json()["document"]["scope"] == str(scope.id)
-    assert response.json()["document"]["project"] == str(project.id)
+    assert response.json()["document"]["scope_id"] == str(scope.id)
+    assert response.json()["document"]["project_id"] == str(project.id)
     listed = client.get(_url(workspace), {"scope": str(scope.id)}).json()["results"]
     assert [d["id"] for d in listed] == [response.json()["document"]["id"]]
 
 
-def test_links_to_another_workspaces_project_or_scope_are_refused(member, workspace, other_workspace):
+@pytest.mark.parametrize("field", ["project_id", "scope_id"])
+def test_links_to_another_workspaces_project_or_scope_are_not_found(member, workspace, other_workspace, field):
+    """Bodies name relations `<name>_id`; a foreign id is a 404 naming the field and the id (README conventions).
+    Before: the fields were `project`/`scope` and a foreign id was a 400."""
     from scopes.tests.factories import ProjectFactory, ScopeFactory
 
     client = member("editor")
-    foreign_project = ProjectFactory(workspace=other_workspace)
-    foreign_scope = ScopeFactory(workspace=other_workspace)
-    for field, value in (("project", foreign_project.id), ("scope", foreign_scope.id)):
-        body = {"filename": "a.txt", "size": 3, "content_type": "text/plain", field: str(value)}
-        response = client.post(_url(workspace), body)
-        assert response.status_code == 400
-        assert field in response.json()["error"]["details"]
+    foreign = {"project_id": ProjectFactory, "scope_id": ScopeFactory}[field](workspace=other_workspace)
+    body = {"filename": "a.txt", "size": 3, "content_type": "text/plain", field: str(foreign.id)}
+    response = client.post(_url(workspace), body)
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": f"Not found in this workspace: {field}.",
+        "details": {field: [str(foreign.id)]},
+    }
+    assert not Document.objects.filter(workspace=workspace).exists()
     document = DocumentFactory(workspace=workspace)
-    response = client.patch(_url(workspace, document, ""), {"project": str(foreign_project.id)})
-    assert response.status_code == 400
+    response = client.patch(_url(workspace, document, ""), {field: str(foreign.id)})
+    assert response.status_code == 404
+    assert response.json()["error"]["details"] == {field: [str(foreign.id)]}
     document.refresh_from_db()
-    assert document.project_id is None
+    assert (document.project_id, document.scope_id) == (None, None)
 
 
 def test_rename_link_and_unlink(member, workspace):
@@ -251,13 +258,14 @@ def test_rename_link_and_unlink(member, workspace):
     other_project = ProjectFactory(workspace=workspace)
     scope = ScopeFactory(workspace=workspace, project=project)
     document = DocumentFactory(workspace=workspace)
-    body = client.patch(_url(workspace, document, ""), {"filename": "RFP final.pdf", "scope": str(scope.id)}).json()
+    body = client.patch(_url(workspace, document, ""), {"filename": "RFP final.pdf", "scope_id": str(scope.id)}).json()
     assert body["filename"] == "RFP final.pdf"
-    assert (body["project"], body["scope"]) == (str(project.id), str(scope.id))
-    mismatch = client.patch(_url(workspace, document, ""), {"project": str(other_project.id)})
+    assert (body["project_id"], body["scope_id"]) == (str(project.id), str(scope.id))
+    mismatch = client.patch(_url(workspace, document, ""), {"project_id": str(other_project.id)})
     assert mismatch.status_code == 400  # the scope belongs to another project
-    body = client.patch(_url(workspace, document, ""), {"scope": None, "project": None}).json()
-    assert (body["project"], body["scope"]) == (None, None)
+    assert mismatch.json()["error"]["details"] == {"scope_id": ["The scope belongs to another project."]}
+    body = client.patch(_url(workspace, document, ""), {"scope_id": None, "project_id": None}).json()
+    assert (body["project_id"], body["scope_id"]) == (None, None)
     assert ActivityEvent.objects.filter(verb="document.updated", target_id=str(document.id)).count() == 2
 
 

@@ -8,7 +8,7 @@ or an owner's/admin's. A deleted comment that has replies stays in its thread wi
 from django.db import transaction
 from django.utils import timezone
 
-from orbit.errors import PermissionDenied, ValidationFailed
+from orbit.errors import PermissionDenied, ValidationFailed, not_in_workspace
 from orbit.updates import apply_changes
 from scopes.models import Comment, Scope, ScopeSection
 from scopes.services.sections import lock_scope
@@ -33,18 +33,15 @@ def add_comment(
     # The scope lock first (as every section write takes it), so a section or thread deleted while this request
     # ran is seen as gone here instead of failing the insert's foreign key at commit.
     lock_scope(scope)
+    # An id that is not of this scope is "not here": 404 naming the body field (README, API conventions).
     if section is not None:
-        section = ScopeSection.objects.filter(pk=section.pk, scope=scope).first()
+        section_id, section = section.pk, ScopeSection.objects.filter(pk=section.pk, scope=scope).first()
         if section is None:
-            raise ValidationFailed("No such section in this scope.", details={"section_id": ["Not found."]})
+            raise not_in_workspace("section_id", section_id)
     if parent is not None:
-        parent = Comment.objects.select_for_update().filter(pk=parent.pk).first()
-        if parent is None:
-            raise ValidationFailed("No such comment in this scope.", details={"parent_id": ["Not found."]})
-        if parent.scope_id != scope.pk:
-            raise ValidationFailed(
-                "The parent comment belongs to another scope.", details={"parent_id": ["Not found."]}
-            )
+        parent_id, parent = parent.pk, Comment.objects.select_for_update().filter(pk=parent.pk).first()
+        if parent is None or parent.scope_id != scope.pk:
+            raise not_in_workspace("parent_id", parent_id)
         if parent.parent_id is not None:
             raise ValidationFailed(
                 "Reply to the first comment of a thread.", details={"parent_id": ["Replies cannot be nested."]}

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.plans import enforce_limit
-from orbit.errors import Conflict, ValidationFailed
+from orbit.errors import Conflict, not_in_workspace
 from orbit.updates import apply_changes
 from scopes import search
 from scopes.models import Project, Scope, ScopeSection
@@ -37,7 +37,7 @@ def _check_project(*, workspace, project: Project | None) -> Project | None:
         return None
     locked = Project.objects.select_for_update().filter(pk=project.pk, workspace=workspace).first()
     if locked is None:
-        raise ValidationFailed("The project does not exist in this workspace.", details={"project_id": ["Not found."]})
+        raise not_in_workspace("project_id", project.pk)
     return locked
 
 
@@ -61,7 +61,7 @@ def create_scope(
     enforce_limit(workspace=workspace, limit="scopes_per_month")
     project = _check_project(workspace=workspace, project=project)
     if template is not None and template.workspace_id not in (None, workspace.pk):
-        raise ValidationFailed("The template belongs to another workspace.", details={"template_id": ["Not found."]})
+        raise not_in_workspace("template_id", template.pk)
     scope = Scope(
         workspace=workspace,
         project=project,

@@ -72,14 +72,19 @@ def test_editor_adds_comments_and_replies(member, workspace):
     assert {e.metadata["comment_id"] for e in events} == {root.json()["id"], reply.json()["id"]}
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [({"body": "  "}, "body"), ({"body": "x", "section_id": "5b1f4a44-3d1e-4d43-a7b4-1f0c2f0f1c11"}, "section_id")],
-)
-def test_invalid_comments_are_400(member, workspace, body, field):
+def test_invalid_comments_are_400(member, workspace):
     scope = ScopeFactory(workspace=workspace)
-    response = member("editor").post(comments_url(scope), body)
-    assert field in assert_error(response, 400, "validation_error")
+    response = member("editor").post(comments_url(scope), {"body": "  "})
+    assert "body" in assert_error(response, 400, "validation_error")
+    assert not Comment.objects.exists()
+
+
+def test_a_section_not_in_this_scope_is_404_naming_it(member, workspace):
+    """An id in a body that is not here: 404 `not_found` naming the field and the id (was a 400)."""
+    scope = ScopeFactory(workspace=workspace)
+    missing = "5b1f4a44-3d1e-4d43-a7b4-1f0c2f0f1c11"
+    response = member("editor").post(comments_url(scope), {"body": "x", "section_id": missing})
+    assert assert_error(response, 404, "not_found") == {"section_id": [missing]}
     assert not Comment.objects.exists()
 
 
@@ -95,7 +100,7 @@ def test_parent_from_another_scope_is_refused(member, workspace):
     scope = ScopeFactory(workspace=workspace)
     elsewhere = CommentFactory(workspace=workspace)
     response = member("editor").post(comments_url(scope), {"body": "x", "parent_id": str(elsewhere.pk)})
-    assert "parent_id" in assert_error(response, 400, "validation_error")
+    assert assert_error(response, 404, "not_found") == {"parent_id": [str(elsewhere.pk)]}
     assert list(Comment.objects.all()) == [elsewhere]
 
 

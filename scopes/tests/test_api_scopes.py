@@ -57,13 +57,13 @@ class TestCreate:
     def test_template_of_another_workspace_is_refused(self, member, workspace, other_workspace):
         template = TemplateFactory(workspace=other_workspace)
         response = member("editor").post(scopes_url(workspace), {"template_id": str(template.pk)})
-        assert assert_error(response, 400, "validation_error") == {"template_id": ["Not found."]}
+        assert assert_error(response, 404, "not_found") == {"template_id": [str(template.pk)]}
         assert not Scope.objects.exists()
 
     def test_project_of_another_workspace_is_refused(self, member, workspace, other_workspace):
         project = ProjectFactory(workspace=other_workspace)
         response = member("editor").post(scopes_url(workspace), {"project_id": str(project.pk)})
-        assert "project_id" in assert_error(response, 400, "validation_error")
+        assert assert_error(response, 404, "not_found") == {"project_id": [str(project.pk)]}
         assert not Scope.objects.exists()
 
     def test_plan_limit_counts_trashed_scopes_this_month(self, member, workspace):

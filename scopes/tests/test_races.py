@@ -61,7 +61,7 @@ def test_a_reply_racing_the_deletion_of_its_thread_is_a_400(member, workspace):
         time.sleep(1.0)
         deleter.commit()
     threads[0].join(timeout=30)
-    assert assert_error(results[0], 400, "validation_error") == {"parent_id": ["Not found."]}
+    assert list(assert_error(results[0], 404, "not_found")) == ["parent_id"]
     assert not Comment.objects.exists()
 
 
@@ -78,7 +78,7 @@ def test_a_comment_racing_the_deletion_of_its_section_is_a_400(member, workspace
         time.sleep(1.0)
         deleter.commit()
     threads[0].join(timeout=30)
-    assert assert_error(results[0], 400, "validation_error") == {"section_id": ["Not found."]}
+    assert list(assert_error(results[0], 404, "not_found")) == ["section_id"]
     assert not Comment.objects.exists()
 
 
@@ -97,7 +97,7 @@ def test_a_scope_created_in_a_project_being_deleted_is_a_400(member, workspace):
         time.sleep(1.0)
         deleter.commit()
     threads[0].join(timeout=30)
-    assert assert_error(results[0], 400, "validation_error") == {"project_id": ["Not found."]}
+    assert list(assert_error(results[0], 404, "not_found")) == ["project_id"]
     assert not Scope.objects.exists()
 
 

@@ -66,7 +66,7 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
                     "A template made from a scope copies its sections: give scope_id or sections, not both.",
                     details={"sections": ["Not allowed together with scope_id."]},
                 )
-            scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=scope_id)
+            scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=scope_id, field="scope_id")
             template = create_template_from_scope(scope=scope, actor=request.user, **data)
         else:
             if not data.get("name"):
@@ -101,6 +101,8 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
         template = self.get_object()
         incoming = ApplyTemplateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=incoming.validated_data["scope_id"])
+        scope = scope_selectors.get_scope(
+            workspace=self.workspace, scope_id=incoming.validated_data["scope_id"], field="scope_id"
+        )
         result = apply_template(template=template, scope=scope, actor=request.user)
         return Response(ApplyResultSerializer(result).data)

@@ -6,7 +6,7 @@ after the other and the second sees the first's result (no read-then-write race)
 
 from django.db import transaction
 
-from orbit.errors import NotFound, PermissionDenied, ValidationFailed
+from orbit.errors import NotFound, PermissionDenied, ValidationFailed, not_in_workspace
 from orbit.updates import apply_changes
 from workspaces.activity import Verb, record
 from workspaces.errors import LastOwner
@@ -114,10 +114,7 @@ def transfer_ownership(*, workspace: Workspace, actor_membership: Membership, to
         raise PermissionDenied("Only an owner can transfer ownership.")
     target = Membership.objects.select_related("user").filter(workspace=workspace, user_id=to_user_id).first()
     if target is None:
-        raise ValidationFailed(
-            "The new owner must be a member of this workspace.",
-            details={"user_id": ["Not a member of this workspace."]},
-        )
+        raise not_in_workspace("user_id", to_user_id)  # not a member: not "in this workspace" (README)
     if target.pk == actor_membership.pk:
         raise ValidationFailed("You already own this workspace.", details={"user_id": ["That is you."]})
     target.role = Role.OWNER

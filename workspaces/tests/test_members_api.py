@@ -173,8 +173,10 @@ class TestTransferOwnership:
 
     def test_target_must_be_a_member(self, member, workspace, other_workspace):
         response = member("owner").post(transfer_url(workspace), {"user_id": str(other_workspace.owner_id)})
-        assert response.status_code == 400
-        assert "user_id" in response.json()["error"]["details"]
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+        assert response.json()["error"]["details"] == {"user_id": [str(other_workspace.owner_id)]}
+        assert workspace.memberships.get(user=workspace.owner).role == Membership.Role.OWNER
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from orbit.errors import ValidationFailed
+from orbit.errors import not_in_workspace
 from orbit.idempotency import idempotent
 from scopes import selectors
 from scopes.api.filters import CommentFilter
@@ -46,11 +46,11 @@ class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
         if data.get("section_id"):
             section = scope.sections.filter(pk=data["section_id"]).first()
             if section is None:
-                raise ValidationFailed("No such section in this scope.", details={"section_id": ["Not found."]})
+                raise not_in_workspace("section_id", data["section_id"])
         if data.get("parent_id"):
             parent = scope.comments.filter(pk=data["parent_id"]).first()
             if parent is None:
-                raise ValidationFailed("No such comment in this scope.", details={"parent_id": ["Not found."]})
+                raise not_in_workspace("parent_id", data["parent_id"])
         comment = add_comment(scope=scope, author=request.user, body=data["body"], section=section, parent=parent)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 

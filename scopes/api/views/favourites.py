@@ -43,7 +43,9 @@ class FavouriteViewSet(WorkspaceScopedViewSet):
         """Favourite a scope: 201 when new, 200 when it already was."""
         incoming = FavouriteCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        scope = selectors.get_scope(workspace=self.workspace, scope_id=incoming.validated_data["scope_id"])
+        scope = selectors.get_scope(
+            workspace=self.workspace, scope_id=incoming.validated_data["scope_id"], field="scope_id"
+        )
         favourite, created = add_favourite(user=request.user, scope=scope)
         favourite.scope = selectors.with_list_annotations(Scope.objects.filter(pk=scope.pk), user=request.user).get()
         return Response(

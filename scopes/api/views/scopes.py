@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from orbit.concurrency import ETagMixin, expected_version
+from orbit.filters import TRUE_VALUES
 from orbit.idempotency import idempotent
 from scopes import selectors
 from scopes.api.filters import ScopeFilter
@@ -62,7 +63,7 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
 
     def _wants_trash(self) -> bool:
         return self.action == "trash" or (
-            self.action == "list" and self.request.query_params.get("trashed", "").lower() in ("true", "1")
+            self.action == "list" and self.request.query_params.get("trashed", "").lower() in TRUE_VALUES
         )
 
     def get_queryset(self):

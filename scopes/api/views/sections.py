@@ -68,7 +68,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         delete_section(section=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ReorderSerializer, responses=SectionSerializer(many=True))
+    @extend_schema(request=ReorderSerializer, responses=SectionSerializer(many=True), filters=False)
     @action(detail=False, methods=["post"])
     def reorder(self, request, workspace_id, scope_id):
         """Apply a complete new order atomically; an order that is not exactly the scope's sections is a 400."""
