@@ -233,18 +233,20 @@ def _quote(text: str) -> str:
 
 
 def _sources(block: Block | None, body: list[Line]) -> list[dict]:
-    """One source per page the section spans: the heading line, then the first substantial line on a page."""
-    sources: list[dict] = []
-    seen: set[tuple[str, int]] = set()
-    candidates = ([block.lines[0]] if block is not None else []) + body
-    for line in candidates:
+    """One source per page the section spans, quoting the first sentence-like line of its text on that page
+    (the evidence), or the heading line when the page holds nothing else of the section."""
+    heading = [block.lines[0]] if block is not None else []
+    pages: dict[tuple[str, int], Line] = {}
+    for line in body:
         key = (line.doc, line.page)
-        quote = _quote(line.raw)
-        if key in seen or len(re.sub(r"\W", "", quote)) < 3:
-            continue
-        seen.add(key)
-        sources.append({"document_id": line.doc, "page": line.page, "quote": quote})
-    return sources
+        if key not in pages and len(strip_marks(line.text).split()) >= 5:
+            pages[key] = line
+    for line in heading + body:
+        key = (line.doc, line.page)
+        if key not in pages and len(re.sub(r"\W", "", line.raw)) >= 3:
+            pages[key] = line
+    order = list(dict.fromkeys((line.doc, line.page) for line in heading + body))  # pages in reading order
+    return [{"document_id": d, "page": p, "quote": _quote(pages[(d, p)].raw)} for d, p in order if (d, p) in pages]
 
 
 def _document_title(lines: list[Line], headings) -> str:
