@@ -65,7 +65,9 @@ class TestSignIn:
     def test_per_email_across_addresses(self, limits):
         limits(login_email="2/m/key")
         user, other = UserFactory(), UserFactory()
-        assert login(from_ip("198.51.100.1"), user.email, "wrong-password-1").status_code == 400
+        wrong = login(from_ip("198.51.100.1"), user.email, "wrong-password-1")
+        assert wrong.status_code == 400
+        assert "email_password_mismatch" in error_codes(wrong)
         assert login(from_ip("198.51.100.2"), user.email.upper()).status_code == 200
         blocked = login(from_ip("198.51.100.3"), user.email)
         assert_429(blocked, at_most=60)
@@ -128,7 +130,9 @@ class TestReset:
         limits(reset_password_from_key="2/m/ip")
         app = from_ip("203.0.113.60")
         for _ in range(2):
-            assert app.post("auth/password/reset", {"key": "bogus", "password": STRONG_PASSWORD}).status_code == 400
+            refused = app.post("auth/password/reset", {"key": "bogus", "password": STRONG_PASSWORD})
+            assert refused.status_code == 400
+            assert "invalid_password_reset" in error_codes(refused)
         assert_429(app.post("auth/password/reset", {"key": "bogus", "password": STRONG_PASSWORD}), at_most=60)
 
 

@@ -115,6 +115,7 @@ def test_upload_scanned_by_clamd_is_rejected(member, workspace, clamd_tcp, setti
         member("editor"), workspace, filename="n.txt", data=b"hi " + samples.EICAR, content_type="text/plain"
     )
     assert response.status_code == 422
+    assert response.json()["error"]["code"] == "malware_detected"
     document = Document.objects.get()
     assert document.scan_status == Document.ScanStatus.INFECTED
     assert document.scan_signature == "Win.Test.EICAR_HDB-1"

@@ -7,14 +7,7 @@ What is checked, for every route whose URL carries `workspace_id`, for every met
 1. `test_route_is_built_on_the_tenancy_mixin`: the view subclasses `WorkspaceScopedMixin`.
 2. `test_non_member_gets_404`: a signed-in outsider gets 404 `not_found` on another workspace's URL, with that
    workspace's real objects in the other URL kwargs (so reading, writing and creating there all fail alike).
-3. SPEC §3's role table, for every route and method:
-   - `test_declared_roles_follow_the_spec`: the role the view declares (`required_roles`, else VIEWER for reads
-     and EDITOR for writes) is the one SPEC §3 gives the route's area (`spec_role`: workspace settings, members,
-     invitations and billing writes need ADMIN; deleting the workspace and transferring it OWNER; ...).
-   - `test_each_role_gets_what_the_table_says`: owner, admin, editor and viewer each send the request; a role
-     below the declared one gets 403 `permission_denied`, a role at or above it is let through (anything but
-     401/403/404/500; the empty body may well be a 400). Object-level rules the route-level role cannot express
-     (an editor resolves only their own comments) are listed in OBJECT_RULES with the status and the reason.
+3. SPEC §3's role table, role by role: `test_role_table.py`, on the routes this module finds.
 4. `test_foreign_object_ids_give_404`: the workspace's owner, on their own workspace's URL but with object ids
    from another workspace in the other kwargs, gets 404 on every method, sent with an empty body. So views
    resolve their objects (get_object / a scoped lookup) before they validate the body.
@@ -55,7 +48,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from workspaces.api.mixins import WorkspaceScopedMixin
-from workspaces.models import Membership
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -111,38 +103,6 @@ PUBLIC_ROUTES = {
 # without a valid signature they refuse everyone (`test_signed_routes_refuse_unsigned_requests`).
 # Value: (reason, label of the model its `pk` refers to).
 SIGNED_URL_ROUTES: dict[str, tuple[str, str]] = {}
-
-ROLES = ("owner", "admin", "editor", "viewer")
-Role = Membership.Role
-
-# SPEC §3 by area: the first path segment after `workspaces/<workspace_id>/` -> {method or "read"/"write": role}.
-# An area not listed follows the table's first rows: any member reads; editors and up create and update
-# (projects, scopes, sections, documents, templates, comments, AI runs, exports).
-SPEC_AREAS = {
-    "": {"read": Role.VIEWER, "patch": Role.ADMIN, "delete": Role.OWNER},  # the workspace itself
-    "transfer-ownership": {"write": Role.OWNER},
-    "members": {"read": Role.VIEWER, "write": Role.ADMIN},  # change roles, remove members
-    "invitations": {"read": Role.ADMIN, "write": Role.ADMIN},  # invite; open invitations are the admins' list
-    "billing": {"read": Role.ADMIN, "write": Role.ADMIN},  # subscription, invoices, checkout, portal
-}
-# (URL name, method) -> (role, reason): routes SPEC §3 treats apart from their area.
-SPEC_EXCEPTIONS = {
-    ("member-leave", "post"): (Role.VIEWER, "Anyone may leave a workspace (an owner only after handing it over)."),
-    ("favourite-list", "post"): (Role.VIEWER, "Favourites are personal bookmarks; viewers keep them too."),
-    ("favourite-detail", "delete"): (Role.VIEWER, "Favourites are personal bookmarks; viewers keep them too."),
-    ("billing-usage", "get"): (Role.VIEWER, "Every member sees the plan's limits and usage (any may meet a 402)."),
-}
-# (URL name, method, role) -> (status, reason): object-level rules on top of the route's role. The matrix's
-# objects are made by factories, so the caller is never their author.
-OBJECT_RULES = {
-    ("scope-comment-resolve", "post", "editor"): (403, "SPEC §3: an editor resolves only their own comments."),
-    ("scope-comment-unresolve", "post", "editor"): (403, "SPEC §3: an editor unresolves only their own comments."),
-    ("scope-comment-detail", "delete", "editor"): (403, "An editor deletes only their own comments."),
-    **{
-        ("scope-restore", "post", role): (404, "Restore addresses the trash; the matrix's scope is not trashed.")
-        for role in ("owner", "admin", "editor")
-    },
-}
 
 # Values for URL kwargs that are neither the workspace nor an object id.
 EXTRA_KWARG_VALUES: dict[str, str] = {}
@@ -215,7 +175,7 @@ def allowlisted(pattern: str) -> bool:
     return pattern in ALLOWLIST
 
 
-def _params(*, with_objects=False, gets_only=False, roles=False):
+def _params(*, with_objects=False, gets_only=False):
     params = []
     for route in scoped_routes():
         if with_objects and not _object_kwargs(route):
@@ -223,31 +183,8 @@ def _params(*, with_objects=False, gets_only=False, roles=False):
         for method in route.methods:
             if gets_only and method != "get":
                 continue
-            if roles:
-                params += [pytest.param(route, method, r, id=f"{r} {method.upper()} {route.pattern}") for r in ROLES]
-            else:
-                params.append(pytest.param(route, method, id=f"{method.upper()} {route.pattern}"))
+            params.append(pytest.param(route, method, id=f"{method.upper()} {route.pattern}"))
     return params
-
-
-def declared_role(route, method) -> Role:
-    """What the view says `method` needs: its `required_roles` entry for the action (ViewSet) or method."""
-    actions = getattr(route.callback, "actions", None)
-    key = actions[method] if actions else method
-    view = route.view_class
-    if not hasattr(view, "role_for"):  # not built on the mixin (a failure of its own): the table's default
-        return Role.VIEWER if method == "get" else Role.EDITOR
-    return view.role_for(key, method)
-
-
-def spec_role(route, method) -> Role:
-    """The role SPEC §3 gives this route and method (SPEC_AREAS, SPEC_EXCEPTIONS)."""
-    if (route.name, method) in SPEC_EXCEPTIONS:
-        return SPEC_EXCEPTIONS[(route.name, method)][0]
-    area = route.pattern.split("<uuid:workspace_id>/", 1)[1].split("/", 1)[0]
-    rules = SPEC_AREAS.get(area, {})
-    kind = "read" if method == "get" else "write"
-    return rules.get(method) or rules.get(kind) or (Role.VIEWER if kind == "read" else Role.EDITOR)
 
 
 # --- Building objects through the apps' factories ----------------------------------------------
@@ -469,31 +406,6 @@ def test_anonymous_gets_401(route, method, api_client, workspace):
     url = url_for(route, workspace)
     response = send(api_client, method, url)
     assert response.status_code == 401, f"{method.upper()} {url} -> {response.status_code} {response.content[:300]}"
-
-
-@pytest.mark.parametrize(("route", "method"), _params())
-def test_declared_roles_follow_the_spec(route, method):
-    declared, spec = declared_role(route, method), spec_role(route, method)
-    assert declared == spec, (
-        f"{method.upper()} {route}: the view requires {declared.label}, SPEC §3 says {spec.label}. Fix the view's "
-        "required_roles, or (if SPEC §3 really treats this route apart) add it to SPEC_EXCEPTIONS with the reason."
-    )
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("route", "method", "role"), _params(roles=True))
-def test_each_role_gets_what_the_table_says(route, method, role, member, workspace):
-    client = member(role)
-    url = url_for(route, workspace, objects_in=workspace if _object_kwargs(route) else None)
-    response = send(client, method, url)
-    seen = f"{role} {method.upper()} {url} -> {response.status_code} {response.content[:300]}"
-    if (route.name, method, role) in OBJECT_RULES:
-        assert response.status_code == OBJECT_RULES[(route.name, method, role)][0], seen
-    elif Role[role.upper()] < declared_role(route, method):
-        assert response.status_code == 403, seen
-        assert response.json()["error"]["code"] == "permission_denied", seen
-    else:
-        assert response.status_code not in (401, 403, 404, 500), seen
 
 
 @pytest.mark.django_db

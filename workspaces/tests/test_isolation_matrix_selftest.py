@@ -11,6 +11,7 @@ from workspaces.api.mixins import WorkspaceScopedAPIView, WorkspaceScopedMixin
 from workspaces.api.serializers import ActivityEventSerializer, MembershipSerializer
 from workspaces.models import ActivityEvent, Membership
 from workspaces.tests import test_isolation_matrix as matrix
+from workspaces.tests import test_role_table as role_table
 from workspaces.tests.factories import ActivityEventFactory
 
 
@@ -80,7 +81,7 @@ def test_the_checks_catch_a_view_without_the_mixin(broken_routes, member, worksp
         with pytest.raises(AssertionError):
             matrix.test_non_member_gets_404(route, method, member, other_workspace)
     with pytest.raises(AssertionError):
-        matrix.test_each_role_gets_what_the_table_says(route, "delete", "viewer", member, workspace)
+        role_table.test_each_role_gets_what_the_table_says(route, "delete", "viewer", member, workspace)
     with pytest.raises(AssertionError):
         matrix.test_foreign_object_ids_give_404(route, "get", member, workspace, other_workspace)
 
@@ -103,12 +104,12 @@ def test_an_unscoped_route_outside_the_allowlist_is_flagged(broken_routes):
 @pytest.mark.django_db
 def test_the_role_table_catches_a_view_that_does_not_check_its_declared_role(broken_routes, member, workspace):
     route = broken_routes["lax"]
-    matrix.test_each_role_gets_what_the_table_says(route, "delete", "admin", member, workspace)  # allowed: passes
+    role_table.test_each_role_gets_what_the_table_says(route, "delete", "admin", member, workspace)  # allowed: passes
     for role in ("editor", "viewer"):
         with pytest.raises(AssertionError, match=f"{role} DELETE .* -> 204"):
-            matrix.test_each_role_gets_what_the_table_says(route, "delete", role, member, workspace)
+            role_table.test_each_role_gets_what_the_table_says(route, "delete", role, member, workspace)
 
 
 def test_the_spec_check_catches_a_billing_write_open_to_editors(broken_routes):
     with pytest.raises(AssertionError, match="requires editor, SPEC §3 says admin"):
-        matrix.test_declared_roles_follow_the_spec(broken_routes["checkout"], "post")
+        role_table.test_declared_roles_follow_the_spec(broken_routes["checkout"], "post")
