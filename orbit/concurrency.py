@@ -13,7 +13,10 @@ lost updates send the header; the API does not demand it, so simple scripts keep
 
 import re
 
+from drf_spectacular.utils import OpenApiParameter
+
 from orbit.errors import PreconditionFailed
+from orbit.schema import declare
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
@@ -45,6 +48,32 @@ def lost_update(*, expected: int | None, current: int) -> PreconditionFailed:
         "Someone else saved this first. Re-read it and apply your change again.",
         details={"expected_version": expected, "current_version": current},
         headers={"ETag": etag_for(current)},
+    )
+
+
+ETAG_DESCRIPTION = 'The row\'s version, e.g. "3": send it back as If-Match to update only that version.'
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag you read (e.g. "3"). A mismatch answers 412 with the current ETag; without it the last '
+    "write wins.",
+)
+
+
+def sends_etag(view_method):
+    """Mark a view method whose successful answers carry `ETag` (documented in the OpenAPI operation)."""
+    return declare(view_method, headers={"ETag": (ETAG_DESCRIPTION, ("2xx",))})
+
+
+def if_match(view_method):
+    """Mark an update that honours If-Match: the operation documents the header, the 412 and the ETag it answers
+    with (on success and on the 412)."""
+    return declare(
+        view_method,
+        statuses=[412],
+        parameters=[IF_MATCH_PARAMETER],
+        headers={"ETag": (ETAG_DESCRIPTION, ("2xx", "412"))},
     )
 
 

@@ -29,9 +29,11 @@ from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from orbit.errors import IdempotencyKeyReused, ValidationFailed
+from orbit.schema import declare
 
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
@@ -122,14 +124,29 @@ def run_idempotently(request, handler) -> Response:
         return response
 
 
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=f"Retry-safe creation: a replay with the same key (1 to {MAX_KEY_LENGTH} characters) and body "
+    "returns the first response; the same key with another request is a 422 `idempotency_key_reused`.",
+)
+
+
 def idempotent(view_method):
-    """Decorate a DRF view method (`create`, an `@action`) that creates something."""
+    """Decorate a DRF view method (`create`, an `@action`) that creates something. The OpenAPI operation then
+    documents the `Idempotency-Key` header, the 422 and the `Idempotent-Replayed` response header by itself."""
 
     @wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
         return run_idempotently(request, lambda: view_method(self, request, *args, **kwargs))
 
-    return wrapper
+    return declare(
+        wrapper,
+        statuses=[422],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        headers={REPLAYED_HEADER: ("`true` when this is the stored answer to an earlier request.", ("2xx",))},
+    )
 
 
 def purge_expired(*, now) -> int:

@@ -1,11 +1,36 @@
-"""OpenAPI: every operation documents the error envelope for the statuses it can answer."""
+"""OpenAPI: every operation documents the error envelope for the statuses it can answer, and the headers and
+parameters its decorators add (`@idempotent`, `@if_match`, `@sends_etag`, `@answers`), so the documentation
+comes from the code that does the work instead of being repeated by hand in each view."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers
 
 from orbit.errors import ERROR_CODES
 from orbit.internals import ResponsesAutoSchema
+
+# Every operation can answer these (bad input, no/expired credentials, role too low, not here, throttled, bug).
+COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "429", "500")
+
+
+def declare(view_method, *, statuses=(), parameters=(), headers=None):
+    """Record on a view method what its decorator adds to the contract; AutoSchema reads it back.
+
+    `statuses`: extra error statuses; `parameters`: OpenApiParameters (request headers); `headers`:
+    {header name: (description, statuses it comes with, "2xx" for every success)}. Markers survive `@action`
+    and `functools.wraps`, unlike a nested `@extend_schema`.
+    """
+    contract = dict(getattr(view_method, "orbit_contract", {}))
+    contract["statuses"] = {*contract.get("statuses", ()), *(str(code) for code in statuses)}
+    contract["parameters"] = [*contract.get("parameters", ()), *parameters]
+    contract["headers"] = {**contract.get("headers", {}), **(headers or {})}
+    view_method.orbit_contract = contract
+    return view_method
+
+
+def answers(*statuses):
+    """`@answers(402, 409)` on a view method: it can also answer these statuses (with the error envelope)."""
+    return lambda view_method: declare(view_method, statuses=statuses)
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -20,10 +45,27 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
 
 
 class AutoSchema(ResponsesAutoSchema):
+    def _contract(self) -> dict:
+        name = getattr(self.view, "action", None) or self.method.lower()
+        return getattr(getattr(self.view, name, None), "orbit_contract", {})
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        named = {p.name for p in parameters if isinstance(p, OpenApiParameter)}
+        return parameters + [p for p in self._contract().get("parameters", ()) if p.name not in named]
+
     def add_responses(self, responses, direction):
+        contract = self._contract()
         # 403 for reads too: some lists need a role above viewer (e.g. invitations need admin).
-        for code in ("400", "401", "403", "404", "429", "500"):
+        for code in (*COMMON_ERROR_STATUSES, *sorted(contract.get("statuses", ()))):
             responses.setdefault(code, self.response_for(ErrorEnvelopeSerializer, code, direction))
+        for name, (description, statuses) in contract.get("headers", {}).items():
+            for code, response in responses.items():
+                if code in statuses or ("2xx" in statuses and code.startswith("2")):
+                    response.setdefault("headers", {})[name] = {
+                        "schema": {"type": "string"},
+                        "description": description,
+                    }
         return responses
 
 

@@ -11,6 +11,7 @@ from documents.api import serializers as s
 from documents.api.filters import DocumentFilter
 from documents.models import Document
 from orbit.errors import ValidationFailed
+from orbit.idempotency import idempotent
 from orbit.pagination import CursorPagination
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
@@ -27,6 +28,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         return selectors.document_list(super().get_queryset())
 
     @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentUploadSerializer})
+    @idempotent
     def create(self, request, workspace_id):
         """Ask for an upload: returns the pending document and where to send the bytes ({url, method, headers})."""
         incoming = s.DocumentCreateSerializer(data=request.data)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from orbit.idempotency import idempotent
 from scopes import selectors
 from scopes.api.serializers import FavouriteCreateSerializer, FavouriteSerializer
 from scopes.models import Favourite, Scope
@@ -39,6 +40,7 @@ class FavouriteViewSet(WorkspaceScopedViewSet):
         return self.get_paginated_response(FavouriteSerializer(page, many=True).data)
 
     @extend_schema(request=FavouriteCreateSerializer, responses={201: FavouriteSerializer, 200: FavouriteSerializer})
+    @idempotent
     def create(self, request, workspace_id):
         """Favourite a scope: 201 when new, 200 when it already was."""
         incoming = FavouriteCreateSerializer(data=request.data)

@@ -1,11 +1,12 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from orbit.concurrency import ETagMixin, expected_version
+from orbit.concurrency import ETagMixin, expected_version, if_match, sends_etag
 from orbit.filters import TRUE_VALUES
 from orbit.idempotency import idempotent
+from orbit.schema import answers
 from scopes import selectors
 from scopes.api.filters import ScopeFilter
 from scopes.api.serializers import (
@@ -27,19 +28,6 @@ from scopes.services.scopes import (
 )
 from templates.selectors import get_usable_template
 from workspaces.api.mixins import WorkspaceScopedViewSet
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description='The ETag you read (e.g. "3"). A mismatch answers 412; without it the last write wins.',
-)
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Retry-safe creation: a replay with the same key and body returns the first response.",
-)
 
 
 class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
@@ -90,7 +78,8 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         """Trashed scopes, purged 30 days after deletion."""
         return self.list(request, workspace_id)
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ScopeCreateSerializer, responses={201: ScopeDetailSerializer})
+    @extend_schema(request=ScopeCreateSerializer, responses={201: ScopeDetailSerializer})
+    @sends_etag
     @idempotent
     def create(self, request, workspace_id):
         incoming = ScopeCreateSerializer(data=request.data)
@@ -106,12 +95,14 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         )
         return self._detail(scope, status_code=status.HTTP_201_CREATED)
 
+    @sends_etag
     @extend_schema(responses=ScopeDetailSerializer)
     def retrieve(self, request, workspace_id, id):
         scope = self.get_object()
         return self.with_etag(Response(ScopeDetailSerializer(scope).data), scope)
 
-    @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
+    @if_match
+    @extend_schema(request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
     def update(self, request, workspace_id, id, partial=False):
         scope = self.get_object()
         incoming = ScopeUpdateSerializer(data=request.data, partial=partial)
@@ -131,7 +122,8 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         )
         return self._detail(scope)
 
-    @extend_schema(parameters=[IF_MATCH], request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
+    @if_match
+    @extend_schema(request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
     def partial_update(self, request, workspace_id, id):
         return self.update(request, workspace_id, id, partial=True)
 
@@ -139,12 +131,15 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         trash_scope(scope=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @sends_etag
     @extend_schema(request=None, responses=ScopeDetailSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request, workspace_id, id):
         return self._detail(restore_scope(scope=self.get_object(), actor=request.user))
 
-    @extend_schema(parameters=[IF_MATCH], request=TransitionSerializer, responses=ScopeDetailSerializer)
+    @answers(409)
+    @if_match
+    @extend_schema(request=TransitionSerializer, responses=ScopeDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, workspace_id, id):
         """draft → in_review → approved → sent; any → archived; archived → draft. Others answer 409."""
@@ -159,8 +154,9 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         )
         return self._detail(scope)
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=DuplicateSerializer, responses={201: ScopeDetailSerializer})
+    @extend_schema(request=DuplicateSerializer, responses={201: ScopeDetailSerializer})
     @action(detail=True, methods=["post"])
+    @sends_etag
     @idempotent
     def duplicate(self, request, workspace_id, id):
         scope = self.get_object()

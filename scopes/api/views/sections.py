@@ -3,11 +3,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from orbit.concurrency import ETagMixin, expected_version
+from orbit.concurrency import ETagMixin, expected_version, if_match, sends_etag
+from orbit.idempotency import idempotent
 from scopes import selectors
 from scopes.api.serializers import ReorderSerializer, SectionInputSerializer, SectionSerializer
 from scopes.api.views._nesting import ScopeChildMixin
-from scopes.api.views.scopes import IF_MATCH
 from scopes.models import ScopeSection
 from scopes.services.sections import add_section, delete_section, reorder_sections, update_section
 from workspaces.api.mixins import WorkspaceScopedViewSet
@@ -32,7 +32,9 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         _ = self.scope  # 404 for a scope that is not here
         return Response(SectionSerializer(self.get_queryset(), many=True).data)
 
+    @sends_etag
     @extend_schema(request=SectionInputSerializer, responses={201: SectionSerializer})
+    @idempotent
     def create(self, request, workspace_id, scope_id):
         scope = self.scope
         incoming = SectionInputSerializer(data=request.data)
@@ -41,11 +43,13 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED), section)
 
+    @sends_etag
     def retrieve(self, request, workspace_id, scope_id, id):
         section = self.get_object()
         return self.with_etag(Response(SectionSerializer(section).data), section)
 
-    @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
+    @if_match
+    @extend_schema(request=SectionInputSerializer, responses=SectionSerializer)
     def update(self, request, workspace_id, scope_id, id, partial=False):
         section = self.get_object()
         incoming = SectionInputSerializer(data=request.data, partial=partial)
@@ -60,7 +64,8 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(SectionSerializer(section).data), section)
 
-    @extend_schema(parameters=[IF_MATCH], request=SectionInputSerializer, responses=SectionSerializer)
+    @if_match
+    @extend_schema(request=SectionInputSerializer, responses=SectionSerializer)
     def partial_update(self, request, workspace_id, scope_id, id):
         return self.update(request, workspace_id, scope_id, id, partial=True)
 
