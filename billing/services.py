@@ -143,10 +143,14 @@ def checkout_url_for_intent(*, workspace, plan: str, cycle: str) -> str | None:
 
 
 def refresh_from_mirror(*, customer, source: str) -> dict:
-    """Re-derive the customer's workspace from dj-stripe's mirror of its subscriptions (freshly synced)."""
+    """Re-derive the customer's workspace from dj-stripe's mirror of the subscriptions of all the workspace's
+    customers (a workspace normally has one; deciding from all of them keeps a stray second one from flipping it)."""
+    from djstripe.models import Subscription
+
     workspace = customer.subscriber
     if workspace is None:
         logger.info("billing.customer_without_workspace", extra={"customer": customer.id})
         return {}
-    derived = derive([subscription.stripe_data for subscription in customer.subscriptions.all()])
+    subscriptions = Subscription.objects.filter(customer__subscriber=workspace)
+    derived = derive([subscription.stripe_data for subscription in subscriptions])
     return apply_state(workspace=workspace, derived=derived, customer_id=customer.id, source=source)

@@ -12,7 +12,7 @@ import stripe
 
 from billing import stripe_client
 from billing.models import BillingState
-from billing.state import NO_SUBSCRIPTION, apply_state, changes, derive
+from billing.state import apply_state, changes, derive
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def _unlinked_customers(known: set[str]) -> list:
 
 
 def sync_all(*, dry_run: bool = False) -> SyncReport:
+    """Per workspace: re-read all its customers' subscriptions from Stripe, derive once, repair what differs."""
     from djstripe.models import Customer, Subscription
     from djstripe.settings import djstripe_settings
 
@@ -63,35 +64,41 @@ def sync_all(*, dry_run: bool = False) -> SyncReport:
     report = SyncReport()
     api_key = djstripe_settings.STRIPE_SECRET_KEY
     local = Customer.objects.filter(subscriber__isnull=False, subscriber__deleted_at__isnull=True)
-    to_check = [(customer.id, customer.subscriber, None) for customer in local.select_related("subscriber")]
+    by_workspace: dict = {}  # workspace pk -> (workspace, [(customer id, Stripe customer if missing here)])
+    for customer in local.select_related("subscriber").order_by("id"):
+        by_workspace.setdefault(customer.subscriber_id, (customer.subscriber, []))[1].append((customer.id, None))
     try:
         unlinked = _unlinked_customers(set(Customer.objects.values_list("id", flat=True)))
     except stripe.StripeError as exc:
         report.failed.append(("(customer list)", str(exc)[:200]))
         unlinked = []
-    to_check += [(customer.id, workspace, customer) for customer, workspace in unlinked]
-    for customer_id, workspace, missing in sorted(to_check, key=lambda row: row[0]):
-        report.checked += 1
+    for customer, workspace in unlinked:
+        by_workspace.setdefault(workspace.pk, (workspace, []))[1].append((customer.id, customer))
+    for workspace, customers in sorted(by_workspace.values(), key=lambda entry: str(entry[0].pk)):
+        report.checked += len(customers)
         try:
-            customer_data, subscriptions = _fresh(customer_id)
+            fresh = {customer_id: _fresh(customer_id) for customer_id, _ in customers}
         except stripe.StripeError as exc:
-            report.failed.append((customer_id, str(exc)[:200]))
-            logger.warning("billing.sync_failed", extra={"customer": customer_id, "error": str(exc)[:200]})
+            report.failed.append((", ".join(customer_id for customer_id, _ in customers), str(exc)[:200]))
+            logger.warning("billing.sync_failed", extra={"workspace": str(workspace.pk), "error": str(exc)[:200]})
             continue
-        plain = [stripe_client.plain(subscription) for subscription in subscriptions]
-        derived = derive(plain) if customer_data is not None else NO_SUBSCRIPTION
+        subscriptions = [sub for data, subs in fresh.values() if data is not None for sub in subs]
+        derived = derive([stripe_client.plain(subscription) for subscription in subscriptions])
         diff = changes(workspace, BillingState.objects.filter(workspace=workspace).first(), derived)
-        if missing is not None:
-            diff = {"customer": (None, customer_id), **diff}
+        missing = [(customer_id, obj) for customer_id, obj in customers if obj is not None]
+        if missing:
+            diff = {"customer": (None, ", ".join(customer_id for customer_id, _ in missing)), **diff}
         if not diff:
             continue
         report.repaired.append((workspace, diff))
         if dry_run:
             continue
-        if missing is not None:
-            Customer.sync_from_stripe_data(missing, api_key=api_key)  # re-attached through its metadata
+        for _, obj in missing:
+            Customer.sync_from_stripe_data(obj, api_key=api_key)  # re-attached through its metadata
         for data in subscriptions:
             Subscription.sync_from_stripe_data(data, api_key=api_key)
+        chosen = next((s for s in subscriptions if s.id == derived.subscription_id), None)
+        customer_id = _customer_id(chosen) if chosen is not None else customers[0][0]
         apply_state(workspace=workspace, derived=derived, customer_id=customer_id, source="billing_sync")
     paid_without_customer = (
         Workspace.objects.alive().exclude(plan="free").exclude(djstripe_customers__isnull=False).order_by("name")
@@ -99,3 +106,8 @@ def sync_all(*, dry_run: bool = False) -> SyncReport:
     for workspace in paid_without_customer:
         report.left_alone.append((workspace, "paid plan without a Stripe customer (set by staff?)"))
     return report
+
+
+def _customer_id(subscription) -> str:
+    customer = subscription.get("customer")
+    return customer.get("id") if isinstance(customer, dict) else getattr(customer, "id", customer)

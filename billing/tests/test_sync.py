@@ -129,3 +129,18 @@ def test_a_customer_missing_here_is_linked_back_from_stripe(workspace, stripe_ap
     workspace.refresh_from_db()
     assert workspace.plan == "team"
     assert BillingState.objects.get(workspace=workspace).customer_id == customer_id
+
+
+def test_a_stray_second_customer_does_not_flip_the_plan(workspace, stripe_api, missed_upgrade):
+    """A second Stripe customer naming the workspace (no subscription) is linked, and the plan is decided from
+    the subscriptions of all the workspace's customers, so it stays what the running subscription pays for."""
+    from djstripe.models import Customer
+
+    stray = stripe_api.create_customer({"email": "x@example.com", "metadata[djstripe_subscriber]": str(workspace.pk)})
+    sync()
+    assert Customer.objects.get(id=stray["id"]).subscriber == workspace
+    workspace.refresh_from_db()
+    assert workspace.plan == "team"
+    assert "0 repaired" in sync()
+    workspace.refresh_from_db()
+    assert workspace.plan == "team"
