@@ -25,6 +25,14 @@ class NotFound(OrbitError):
     code, http_status, default_message = "not_found", 404, "Not found."
 
 
+# Maximum lengths of free text in request bodies (issue 9 item 7): titles short, prose generous. Serializers use
+# these; the schema shows them as maxLength and a longer value is a 400 `validation_error` naming the field.
+MAX_DESCRIPTION = 5_000
+MAX_SUMMARY = 20_000
+MAX_SECTION_CONTENT = 1_000_000  # a long appendix fits (scopes test_a_huge_section_stays_searchable)
+MAX_TOKEN = 2_000
+
+
 def not_in_workspace(field: str, *ids) -> NotFound:
     """The one answer to "an id in the body is not an object of this workspace" (README, API conventions):
     404 `not_found`, `details` naming the body field and the ids that were not found."""

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from orbit.errors import MAX_TOKEN
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -31,7 +32,9 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField(help_text="The refresh token of this device; it is blacklisted.")
+    refresh_token = serializers.CharField(
+        max_length=MAX_TOKEN, help_text="The refresh token of this device; it is blacklisted."
+    )
 
 
 class UserSummarySerializer(serializers.Serializer):

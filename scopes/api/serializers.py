@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
+from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT, MAX_SUMMARY
 from scopes.models import Comment, Project, Scope, ScopeSection
 
 
@@ -16,7 +17,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 class ProjectInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     client_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True)
 
 
 # --- Sections --------------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ class SectionSerializer(serializers.ModelSerializer):
 class SectionInputSerializer(serializers.Serializer):
     section_type = serializers.ChoiceField(choices=ScopeSection.SectionType.choices, required=False)
     title = serializers.CharField(max_length=300)
-    content = serializers.CharField(required=False, allow_blank=True)
+    content = serializers.CharField(max_length=MAX_SECTION_CONTENT, required=False, allow_blank=True)
     confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False, allow_null=True)
     ai_generated = serializers.BooleanField(required=False)
     sources = SourceSerializer(many=True, required=False)
@@ -121,7 +122,7 @@ class ScopeDetailSerializer(ScopeSerializer):
 class ScopeCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     client_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=MAX_SUMMARY, required=False, allow_blank=True)
     project_id = serializers.UUIDField(required=False, allow_null=True)
     template_id = serializers.UUIDField(required=False, allow_null=True)
 
@@ -129,7 +130,7 @@ class ScopeCreateSerializer(serializers.Serializer):
 class ScopeUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     client_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=MAX_SUMMARY, required=False, allow_blank=True)
     project_id = serializers.UUIDField(required=False, allow_null=True)
 
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT
 from scopes.models import ScopeSection
 from templates.models import Template
 
@@ -7,7 +8,7 @@ from templates.models import Template
 class TemplateSectionSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     section_type = serializers.ChoiceField(choices=ScopeSection.SectionType.choices, required=False)
-    content = serializers.CharField(required=False, allow_blank=True)
+    content = serializers.CharField(max_length=MAX_SECTION_CONTENT, required=False, allow_blank=True)
 
 
 class TemplateSerializer(serializers.ModelSerializer):
@@ -37,7 +38,7 @@ class TemplateInputSerializer(serializers.Serializer):
     """Fields for a new or updated template; on create, `scope_id` copies an existing scope's sections instead."""
 
     name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True)
     category = serializers.CharField(max_length=64, required=False, allow_blank=True)
     sections = TemplateSectionSerializer(many=True, required=False)
     scope_id = serializers.UUIDField(required=False, write_only=True)

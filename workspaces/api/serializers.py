@@ -57,7 +57,7 @@ class WorkspaceCreateSerializer(serializers.Serializer):
     team_size = serializers.CharField(max_length=32, required=False, allow_blank=True)
     privacy = serializers.ChoiceField(choices=Workspace.Privacy.choices, required=False)
     logo_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    primary_color = serializers.RegexField(r"^#[0-9A-Fa-f]{6}$", required=False, allow_blank=True)
+    primary_color = serializers.RegexField(r"^#[0-9A-Fa-f]{6}$", max_length=7, required=False, allow_blank=True)
 
 
 class WorkspaceUpdateSerializer(WorkspaceCreateSerializer):
