@@ -65,8 +65,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         link = services.upload_link(document=self.get_object(), request=request)
         return Response(s.UploadTargetSerializer(link.as_dict()).data)
 
-    @extend_schema(request=None, responses=s.DocumentSerializer)
+    @extend_schema(request=None, responses={202: s.DocumentSerializer})
     @action(detail=True, methods=["post"])
+    @idempotent
     def reprocess(self, request, workspace_id, id):
         document = services.reprocess_document(document=self.get_object(), actor=request.user)
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)

@@ -91,3 +91,11 @@ def test_a_keyed_document_create_sent_twice_makes_one_document(member, workspace
     assert (first.status_code, second.status_code) == (201, 201)
     assert second.json()["document"]["id"] == first.json()["document"]["id"]
     assert Document.objects.filter(workspace=workspace).count() == 1
+
+
+def test_the_unpaged_sections_list_says_why_and_reprocess_documents_its_202(paths):
+    """Issue 9 item 11: decided to keep sections whole; the operation says so plainly. Reprocess answers 202."""
+    sections = paths[f"{WS}/scopes/{{scope_id}}/sections/"]["get"]
+    assert "deliberately not paginated" in sections["description"]
+    assert sections["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert "202" in paths[f"{WS}/documents/{{id}}/reprocess/"]["post"]["responses"]

@@ -12,6 +12,13 @@ from scopes.models import ScopeSection
 from scopes.services.sections import add_section, delete_section, reorder_sections, update_section
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
+SECTIONS_NOT_PAGED = (
+    "All of the scope's sections, in order, as one array: this list is deliberately not paginated. A scope is read, "
+    "edited and reordered as a whole (reorder takes the complete new order), so a client always needs every "
+    "section; a page boundary would split the order it must send back. Section content is bounded (see the "
+    "section's maxLength) and a scope's sections are as many as a document has parts."
+)
+
 
 class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
     """A scope's sections, in order. Positions are 0..n-1; reorder with the full new order in one request."""
@@ -28,6 +35,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
             return selectors.sections_queryset().filter(pk__in=sections.values("pk"))
         return sections
 
+    @extend_schema(description=SECTIONS_NOT_PAGED)
     def list(self, request, workspace_id, scope_id):
         _ = self.scope  # 404 for a scope that is not here
         return Response(SectionSerializer(self.get_queryset(), many=True).data)
