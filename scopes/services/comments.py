@@ -27,20 +27,21 @@ def _check_author_or_moderator(*, comment: Comment, membership: Membership, doin
 
 
 @transaction.atomic
-def add_comment(
-    *, scope: Scope, author, body: str, section: ScopeSection | None = None, parent: Comment | None = None
-) -> Comment:
+def add_comment(*, scope: Scope, author, body: str, section_id=None, parent_id=None) -> Comment:
+    """A comment on the scope, on one of its sections (`section_id`), or a reply to a thread (`parent_id`, one
+    level only; the reply joins its thread's section). Every check of the ids is here, none in the view."""
     # The scope lock first (as every section write takes it), so a section or thread deleted while this request
     # ran is seen as gone here instead of failing the insert's foreign key at commit.
     lock_scope(scope)
     # An id that is not of this scope is "not here": 404 naming the body field (README, API conventions).
-    if section is not None:
-        section_id, section = section.pk, ScopeSection.objects.filter(pk=section.pk, scope=scope).first()
+    section = parent = None
+    if section_id is not None:
+        section = ScopeSection.objects.filter(pk=section_id, scope=scope).first()
         if section is None:
             raise not_in_workspace("section_id", section_id)
-    if parent is not None:
-        parent_id, parent = parent.pk, Comment.objects.select_for_update().filter(pk=parent.pk).first()
-        if parent is None or parent.scope_id != scope.pk:
+    if parent_id is not None:
+        parent = Comment.objects.select_for_update().filter(pk=parent_id, scope=scope).first()
+        if parent is None:  # also a comment of another scope: nothing is revealed about it
             raise not_in_workspace("parent_id", parent_id)
         if parent.parent_id is not None:
             raise ValidationFailed(

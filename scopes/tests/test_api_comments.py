@@ -96,12 +96,24 @@ def test_replies_are_one_level_deep(member, workspace):
     assert Comment.objects.count() == 2
 
 
-def test_parent_from_another_scope_is_refused(member, workspace):
+@pytest.mark.parametrize(
+    ("field", "make"),
+    [
+        ("parent_id", lambda ws: CommentFactory(scope=ScopeFactory(workspace=ws)).pk),
+        ("section_id", lambda ws: ScopeSectionFactory(scope=ScopeFactory(workspace=ws)).pk),
+        ("parent_id", lambda ws: "00000000-0000-0000-0000-000000000000"),
+        ("section_id", lambda ws: "00000000-0000-0000-0000-000000000000"),
+    ],
+    ids=["parent-of-another-scope", "section-of-another-scope", "unknown-parent", "unknown-section"],
+)
+def test_ids_outside_this_scope_are_refused(member, workspace, field, make):
+    """Checked once, in scopes.services.comments.add_comment (the view no longer repeats the lookups)."""
     scope = ScopeFactory(workspace=workspace)
-    elsewhere = CommentFactory(workspace=workspace)
-    response = member("editor").post(comments_url(scope), {"body": "x", "parent_id": str(elsewhere.pk)})
-    assert assert_error(response, 404, "not_found") == {"parent_id": [str(elsewhere.pk)]}
-    assert list(Comment.objects.all()) == [elsewhere]
+    value = str(make(workspace))
+    before = Comment.objects.count()
+    response = member("editor").post(comments_url(scope), {"body": "x", field: value})
+    assert assert_error(response, 404, "not_found") == {field: [value]}
+    assert Comment.objects.count() == before
 
 
 def test_viewer_reads_but_cannot_comment(member, workspace):

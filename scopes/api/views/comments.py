@@ -3,7 +3,6 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from orbit.errors import not_in_workspace
 from orbit.idempotency import idempotent
 from scopes import selectors
 from scopes.api.filters import CommentFilter
@@ -42,16 +41,13 @@ class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
         incoming = CommentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        section = parent = None
-        if data.get("section_id"):
-            section = scope.sections.filter(pk=data["section_id"]).first()
-            if section is None:
-                raise not_in_workspace("section_id", data["section_id"])
-        if data.get("parent_id"):
-            parent = scope.comments.filter(pk=data["parent_id"]).first()
-            if parent is None:
-                raise not_in_workspace("parent_id", data["parent_id"])
-        comment = add_comment(scope=scope, author=request.user, body=data["body"], section=section, parent=parent)
+        comment = add_comment(
+            scope=scope,
+            author=request.user,
+            body=data["body"],
+            section_id=data.get("section_id"),
+            parent_id=data.get("parent_id"),
+        )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, workspace_id, scope_id, id):
