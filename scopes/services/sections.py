@@ -15,6 +15,7 @@ from orbit.errors import ValidationFailed
 from orbit.updates import apply_changes
 from scopes import search
 from scopes.models import Scope, ScopeSection
+from scopes.services.sources import check_sources
 from workspaces import activity
 from workspaces.activity import Verb
 
@@ -28,6 +29,7 @@ def lock_scope(scope: Scope) -> None:
 
 def build_sections(*, scope: Scope, specs: list[dict], start: int) -> list[ScopeSection]:
     """Unsaved, validated sections from dicts ({title, section_type, content, ...}), positioned from `start`."""
+    check_sources(workspace=scope.workspace, sections=[spec.get("sources") for spec in specs])
     sections = []
     for offset, spec in enumerate(specs):
         section = ScopeSection(
@@ -69,6 +71,8 @@ def update_section(
 ) -> ScopeSection:
     """PATCH or PUT (`replace`) the section's EDITABLE_FIELDS if it is still at `expected_version` (None: any)."""
     lock_scope(section.scope)  # the scope first, as every section write: locks are always taken in one order
+    if changes.get("sources"):
+        check_sources(workspace=section.scope.workspace, sections=[changes["sources"]])
     changed = apply_changes(
         section, changes, fields=EDITABLE_FIELDS, replace=replace, expected_version=expected_version
     )

@@ -14,6 +14,15 @@ def sections_url(scope, *parts):
     return "/".join([f"/api/workspaces/{scope.workspace_id}/scopes/{scope.pk}/sections", *map(str, parts)]) + "/"
 
 
+def _document_with_pages(workspace, count: int):
+    from documents.tests.factories import DocumentFactory, DocumentPageFactory
+
+    document = DocumentFactory(workspace=workspace, page_count=count)
+    for number in range(1, count + 1):
+        DocumentPageFactory(document=document, number=number)
+    return document
+
+
 def positions(scope):
     return list(ScopeSection.objects.filter(scope=scope).order_by("position").values_list("title", "position"))
 
@@ -62,6 +71,7 @@ class TestSections:
         editor = member("editor")
         scope = ScopeFactory(workspace=workspace)
         ScopeSectionFactory(scope=scope, title="First")
+        brief = _document_with_pages(workspace, 2)
         response = editor.post(
             sections_url(scope),
             {
@@ -69,14 +79,14 @@ class TestSections:
                 "section_type": "budget",
                 "content": "£10k",
                 "confidence": 0.8,
-                "sources": [{"document_id": "5b1f4a44-3d1e-4d43-a7b4-1f0c2f0f1c11", "page": 2, "quote": "10k"}],
+                "sources": [{"document_id": str(brief.pk), "page": 2, "quote": "10k"}],
             },
         )
         assert response.status_code == 201, response.json()
         body = response.json()
         assert body["position"] == 1
         assert body["version"] == 1
-        assert body["sources"][0]["document_id"] == "5b1f4a44-3d1e-4d43-a7b4-1f0c2f0f1c11"
+        assert body["sources"][0]["document_id"] == str(brief.pk)
         assert response["ETag"] == '"1"'
         assert positions(scope) == [("First", 0), ("Budget", 1)]
 
