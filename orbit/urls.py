@@ -8,7 +8,7 @@ from orbit import blobviews, http_errors, metrics, views
 # paths (`workspaces/<uuid:workspace_id>/...` for tenant-owned resources). Conventions (README, "API conventions",
 # enforced by orbit/tests/test_url_conventions.py): every path ends in "/", the workspace is {workspace_id}, a parent
 # is {<kind>_id}, the addressed object is {id}.
-API_APPS = ["accounts", "workspaces", "templates", "scopes", "documents", "billing", "ai"]
+API_APPS = ["accounts", "workspaces", "templates", "scopes", "documents", "billing", "ai", "exports"]
 
 api_patterns = [
     path("health/", views.HealthView.as_view(), name="health"),

@@ -65,3 +65,21 @@ class ExportDocument:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
+
+
+def cleaned(value):
+    """A copy of `value` (an ExportDocument or any part of it) with characters XML cannot hold made U+FFFD:
+    both file formats are XML inside, and user text may carry anything."""
+    import dataclasses
+
+    from exports.render.markdown import clean
+
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [cleaned(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: cleaned(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "logo"}
+        )
+    return value

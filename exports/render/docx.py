@@ -13,12 +13,76 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from exports.render.document import NEUTRAL_COLOR, CommentEntry, ExportDocument, percent
+from exports.render.document import NEUTRAL_COLOR, CommentEntry, ExportDocument, cleaned, percent
 from exports.render.fonts import has_rtl, is_rtl
 from exports.render.markdown import Block, Span, parse
 
 MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 MONO = "Consolas"
+# w:settings children that the schema puts after w:updateFields.
+_AFTER_UPDATE_FIELDS = {
+    qn(f"w:{name}")
+    for name in (
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    )
+} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+# w:pPr children in schema order (python-docx's CT_PPr sequence), to insert the ones it has no API for.
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
 
 
 def _rgb(hex_color: str) -> RGBColor:
@@ -26,6 +90,14 @@ def _rgb(hex_color: str) -> RGBColor:
         return RGBColor.from_string(hex_color.lstrip("#").upper())
     except ValueError:
         return RGBColor.from_string(NEUTRAL_COLOR.lstrip("#"))
+
+
+def _ppr_add(paragraph, element) -> None:
+    """Add `element` to the paragraph's properties at its place in the schema's order (Word insists)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    tag = element.tag.split("}")[1]
+    successors = [f"w:{name}" for name in _PPR_ORDER[_PPR_ORDER.index(tag) + 1 :]]
+    ppr.insert_element_before(element, *successors)
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
@@ -76,10 +148,15 @@ class _Writer:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(22)
         section.top_margin, section.bottom_margin = Mm(22), Mm(24)
-        # Ask Word to refresh fields (the contents) when the file is opened.
+        # Ask Word to refresh fields (the contents) when the file is opened; Word wants settings in schema order.
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
-        self.word.settings.element.append(update)
+        settings = self.word.settings.element
+        later = [child for child in settings if child.tag in _AFTER_UPDATE_FIELDS]
+        if later:
+            later[0].addprevious(update)
+        else:
+            settings.append(update)
 
     def _footer(self, section) -> None:
         section.footer.is_linked_to_previous = False
@@ -104,8 +181,8 @@ class _Writer:
                 continue
             self._run(paragraph, span)
         if spans and is_rtl("".join(s.text for s in spans)):
-            ppr = paragraph._p.get_or_add_pPr()
-            ppr.append(OxmlElement("w:bidi"))
+            _ppr_add(paragraph, OxmlElement("w:bidi"))
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def _run(self, paragraph, span: Span, container=None):
         run = paragraph.add_run() if container is None else None
@@ -158,7 +235,7 @@ class _Writer:
                 shading = OxmlElement("w:shd")
                 shading.set(qn("w:val"), "clear")
                 shading.set(qn("w:fill"), "F4F6F8")
-                paragraph._p.get_or_add_pPr().append(shading)
+                _ppr_add(paragraph, shading)
             elif block.kind == "rule":
                 self.word.add_paragraph("—" * 3).alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif block.kind == "table":
@@ -354,4 +431,4 @@ class _Writer:
 
 
 def render_docx(doc: ExportDocument) -> bytes:
-    return _Writer(doc).build()
+    return _Writer(cleaned(doc)).build()

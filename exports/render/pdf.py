@@ -23,7 +23,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from exports.render import fonts
-from exports.render.document import NEUTRAL_COLOR, CommentEntry, ExportDocument, percent
+from exports.render.document import NEUTRAL_COLOR, CommentEntry, ExportDocument, cleaned, percent
 from exports.render.markdown import Span, parse
 from exports.render.pdf_blocks import HAIRLINE, MUTED, BlockRenderer, make_styles, meta_table, paragraph, text_paragraph
 
@@ -276,4 +276,4 @@ def _logo(data: bytes | None):
 
 
 def render_pdf(doc: ExportDocument) -> bytes:
-    return _Builder(doc).build()
+    return _Builder(cleaned(doc)).build()

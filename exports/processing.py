@@ -1,0 +1,139 @@
+"""The export pipeline run by the worker: claim → snapshot → render → store → record, once per run.
+
+The pattern of documents.processing: delivery is at least once, so
+- the claim is a conditional UPDATE (queued, or running with a claim older than EXPORT_LEASE);
+- the claim is (run, claimed_at); the final write only touches the row while that claim still holds, so a
+  worker that lost its lease, or an export retried or deleted meanwhile, writes nothing (and removes its file);
+- an export whose worker keeps dying is failed after EXPORT_MAX_ATTEMPTS claims.
+The content is read at render time and the hash recomputed from exactly what was drawn.
+"""
+
+from datetime import timedelta
+
+import structlog
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from exports import content, logo, storage
+from exports.models import Export
+from exports.render.docx import render_docx
+from exports.render.pdf import render_pdf
+from workspaces import activity
+
+logger = structlog.get_logger(__name__)
+
+RENDERERS = {Export.Format.PDF: render_pdf, Export.Format.DOCX: render_docx}
+
+
+class ExportFailed(Exception):
+    """A readable reason, shown to the user on the failed export."""
+
+
+def _claim(export_id: str):
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.EXPORT_LEASE)
+    claimed = (
+        Export.objects.filter(pk=export_id)
+        .filter(Q(status=Export.Status.QUEUED) | Q(status=Export.Status.RUNNING, claimed_at__lt=stale_before))
+        .update(status=Export.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
+    )
+    if not claimed:
+        return None
+    export = Export.objects.select_related("workspace", "scope", "scope__project", "scope__workspace").get(pk=export_id)
+    claim = Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING, run=export.run, claimed_at=now)
+    return export, claim
+
+
+def _fail(export: Export, claim, message: str) -> bool:
+    with transaction.atomic():
+        changed = claim.update(
+            status=Export.Status.FAILED,
+            error=message,
+            claimed_at=None,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        if changed:
+            activity.record(
+                workspace=export.workspace,
+                actor=None,
+                verb="export.failed",
+                target=export,
+                metadata={
+                    "scope_id": str(export.scope_id),
+                    "format": export.format,
+                    "run": export.run,
+                    "error": message,
+                },
+            )
+    return bool(changed)
+
+
+def _filename(export: Export) -> str:
+    title = " ".join(export.scope.title.split())[:120] or "Scope"
+    safe = "".join(ch for ch in title if ch.isprintable() and ch not in '/\\:*?"<>|').strip() or "Scope"
+    return f"{safe}.{export.format}"
+
+
+def _render(export: Export) -> tuple[bytes, str]:
+    if export.scope.deleted_at is not None:
+        raise ExportFailed("The scope was moved to the trash before the export ran; restore it and retry.")
+    data = content.snapshot(export.scope, options=export.options, branding=export.branding, fmt=export.format)
+    logo_bytes = logo.fetch(export.branding.get("logo_url", "")) if export.branding.get("custom") else None
+    document = content.to_document(data, logo=logo_bytes, date=export.created_at)
+    return RENDERERS[export.format](document), content.content_hash(data)
+
+
+def _store(export: Export, claim, data: bytes, digest: str) -> bool:
+    key = storage.key_for(export)
+    storage.put(key, data, content_type=export.content_type)
+    with transaction.atomic():
+        if not list(claim.select_for_update().values_list("pk", flat=True)):
+            transaction.on_commit(lambda: storage.delete(key))
+            return False
+        now = timezone.now()
+        claim.update(
+            status=Export.Status.SUCCEEDED,
+            file_key=key,
+            filename=_filename(export),
+            size_bytes=len(data),
+            content_hash=digest,
+            error="",
+            claimed_at=None,
+            finished_at=now,
+            updated_at=now,
+        )
+        activity.record(
+            workspace=export.workspace,
+            actor=None,
+            verb="export.succeeded",
+            target=export,
+            metadata={"scope_id": str(export.scope_id), "format": export.format, "size_bytes": len(data)},
+        )
+    return True
+
+
+def run(export_id: str) -> str:
+    """Build one export. Returns what happened: succeeded, failed or skipped."""
+    claimed = _claim(export_id)
+    if claimed is None:
+        return "skipped"  # finished, deleted, or another worker holds a live claim
+    export, claim = claimed
+    if export.attempts > settings.EXPORT_MAX_ATTEMPTS:
+        _fail(export, claim, "The export did not finish after several attempts; the scope may be too large. Retry it.")
+        return "failed"
+    try:
+        data, digest = _render(export)
+        return "succeeded" if _store(export, claim, data, digest) else "skipped"
+    except ExportFailed as exc:
+        _fail(export, claim, str(exc))
+    except storage.BlobUnavailable:
+        _fail(export, claim, "Storage was unavailable while saving the file; retry the export.")
+    except (OperationalError, InterfaceError):
+        raise  # the database, not the export: the claim expires and the export is picked up again
+    except Exception:
+        logger.exception("export_crashed", export_id=str(export.id))
+        _fail(export, claim, "The export could not be generated because of an internal error; retry it.")
+    return "failed"
