@@ -74,9 +74,10 @@ USAGE_COUNTERS = {
     "scopes_per_month": "scopes.selectors.scopes_created_since",
     "storage_bytes": "documents.selectors.storage_bytes_used",
     "ai_calls_per_month": "ai.selectors.ai_calls_since",
+    "exports_per_month": "exports.selectors.exports_since",
 }
 # Countable limits whose app does not count them yet: the start-up check warns, enforce_limit refuses to run.
-NOT_COUNTED_YET = ("exports_per_month",)
+NOT_COUNTED_YET = ()
 
 
 def countable(limit: str) -> bool:
