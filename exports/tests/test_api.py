@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from exports.models import Export
 from exports.tests.factories import ExportFactory
+from exports.tests.readback import pdf_pages, squash
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
 from workspaces.models import ActivityEvent
 
@@ -222,3 +223,46 @@ def test_other_workspaces_exports_are_not_found(member, workspace, other_workspa
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
     assert Export.objects.count() == 1
+
+
+def _download(client, url: str):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return client.get(f"{parts.path}?{parts.query}")
+
+
+def test_signed_download_serves_exactly_this_exports_file(member, workspace, other_workspace, run_worker, api_client):
+    mine = ScopeFactory(workspace=workspace, title="Mine")
+    theirs = ScopeFactory(workspace=other_workspace, title="Theirs")
+    with run_worker():
+        member("editor").post(_url(workspace, mine), {"format": "pdf"}, format="json")
+        member("owner", in_workspace=other_workspace).post(
+            _url(other_workspace, theirs), {"format": "pdf"}, format="json"
+        )
+    export = Export.objects.get(scope=mine)
+    viewer = member("viewer")
+    link = viewer.get(_url(workspace, export=export)).json()["download"]
+    response = _download(api_client, link["url"])  # no login: the signature is the credential
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert "Mine" in squash(" ".join(pdf_pages(body)))
+    assert "Theirs" not in squash(" ".join(pdf_pages(body)))
+    assert response["Content-Disposition"] == 'attachment; filename="Mine.pdf"'
+
+
+def test_tampered_or_expired_download_links_are_refused(member, workspace, scope, run_worker, api_client):
+    import time_machine
+
+    with run_worker():
+        member("editor").post(_url(workspace, scope), {"format": "pdf"}, format="json")
+    url = member("viewer").get(_url(workspace, export=Export.objects.get())).json()["download"]["url"]
+    tampered = url[:-6] + ("A" if url[-6] != "A" else "B") + url[-5:]
+    refused = _download(api_client, tampered)
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "not_found"
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=1)):
+        expired = _download(api_client, url)
+    assert expired.status_code == 403
+    assert expired.json()["error"]["code"] == "permission_denied"
