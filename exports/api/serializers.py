@@ -18,7 +18,7 @@ class ExportRequestSerializer(serializers.Serializer):
     )
 
 
-class DownloadSerializer(serializers.Serializer):
+class ExportDownloadSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="Signed and short-lived; no login needed.")
     expires_at = serializers.DateTimeField()
 
@@ -49,7 +49,7 @@ class ExportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(DownloadSerializer(allow_null=True))
+    @extend_schema_field(ExportDownloadSerializer(allow_null=True))
     def get_download(self, export: Export):
         if export.status != Export.Status.SUCCEEDED or not export.file_key:
             return None
