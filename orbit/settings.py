@@ -252,6 +252,9 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "workspaces.api.serializers.ROLE_CHOICES",
         "BillingCycleEnum": "billing.prices.CYCLES",
         "ActivityVerbEnum": "workspaces.models.ActivityEvent.Verb",
+
+        "ExportStatusEnum": "exports.models.Export.Status",
+        "ExportFormatEnum": "exports.models.Export.Format",
     },
     "APPEND_COMPONENTS": {},
 }
