@@ -21,6 +21,7 @@ from exports.models import Export
 from exports.render.docx import render_docx
 from exports.render.pdf import render_pdf
 from workspaces import activity
+from workspaces.models import ActivityEvent
 
 logger = structlog.get_logger(__name__)
 
@@ -59,7 +60,7 @@ def _fail(export: Export, claim, message: str) -> bool:
             activity.record(
                 workspace=export.workspace,
                 actor=None,
-                verb="export.failed",
+                verb=ActivityEvent.Verb.EXPORT_FAILED,
                 target=export,
                 metadata={
                     "scope_id": str(export.scope_id),
@@ -108,7 +109,7 @@ def _store(export: Export, claim, data: bytes, digest: str) -> bool:
         activity.record(
             workspace=export.workspace,
             actor=None,
-            verb="export.succeeded",
+            verb=ActivityEvent.Verb.EXPORT_SUCCEEDED,
             target=export,
             metadata={"scope_id": str(export.scope_id), "format": export.format, "size_bytes": len(data)},
         )

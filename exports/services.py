@@ -13,6 +13,7 @@ from exports.models import Export
 from orbit.errors import Conflict, NotFound, ValidationFailed
 from scopes.models import Scope
 from workspaces import activity
+from workspaces.models import ActivityEvent
 
 
 def clean_request(data) -> tuple[str, dict]:
@@ -98,7 +99,7 @@ def request_export(*, workspace, scope_id, actor, data) -> tuple[Export, bool]:
         activity.record(
             workspace=workspace,
             actor=actor,
-            verb="export.requested",
+            verb=ActivityEvent.Verb.EXPORT_REQUESTED,
             target=export,
             metadata={"scope_id": str(scope.id), "format": fmt, "options": options, "branding": branding["plan"]},
         )
@@ -120,7 +121,7 @@ def retry_export(*, export: Export, actor) -> Export:
         )
         if not changed:
             raise Conflict("Only a failed export can be retried.", details={"status": export.status})
-        activity.record(workspace=export.workspace, actor=actor, verb="export.retried", target=export)
+        activity.record(workspace=export.workspace, actor=actor, verb=ActivityEvent.Verb.EXPORT_RETRIED, target=export)
         _enqueue(export.id)
     export.refresh_from_db()
     return export
