@@ -30,6 +30,8 @@ from exports.render.pdf_blocks import HAIRLINE, MUTED, BlockRenderer, make_style
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 22 * mm, 22 * mm, 24 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN_X
+# Where text starts and ends: frames pad their content by 6 pt on each side, the footer lines up with it.
+TEXT_LEFT, TEXT_RIGHT = MARGIN_X + 6, PAGE_W - MARGIN_X - 6
 
 
 def _accent(doc: ExportDocument) -> colors.Color:
@@ -84,7 +86,7 @@ class _Builder:
         self.doc = doc
         self.accent = _accent(doc)
         self.s = make_styles(self.accent)
-        self.blocks = BlockRenderer(self.s, self.accent, CONTENT_W)
+        self.blocks = BlockRenderer(self.s, self.accent, TEXT_RIGHT - TEXT_LEFT)
         self._keys = 0
 
     # -- page furniture --------------------------------------------------------------------------------------
@@ -98,14 +100,14 @@ class _Builder:
             y = MARGIN_BOTTOM - 10 * mm
             canv.setStrokeColor(HAIRLINE)
             canv.setLineWidth(0.5)
-            canv.line(MARGIN_X, y + 4.5 * mm, PAGE_W - MARGIN_X, y + 4.5 * mm)
+            canv.line(TEXT_LEFT, y + 4.5 * mm, TEXT_RIGHT, y + 4.5 * mm)
             left = self.doc.title if not self.doc.client else f"{self.doc.title} · {self.doc.client}"
             label = Paragraph(fonts.markup(fonts.visual(_shorten(left, 90))), self.s["footer"])
             label.wrapOn(canv, CONTENT_W * 0.62, 20)
-            label.drawOn(canv, MARGIN_X, y)
+            label.drawOn(canv, TEXT_LEFT, y)
             canv.setFont(fonts.face("Sans"), 8)
             canv.setFillColor(MUTED)
-            canv.drawRightString(PAGE_W - MARGIN_X, y + 1.5, f"Page {page} of {total}")
+            canv.drawRightString(TEXT_RIGHT, y + 1.5, f"Page {page} of {total}")
         if not self.doc.branding.custom:
             canv.setFont(fonts.face("Sans"), 7)
             canv.setFillColor(MUTED)

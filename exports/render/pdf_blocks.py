@@ -43,7 +43,7 @@ def make_styles(accent: colors.Color) -> dict[str, ParagraphStyle]:
             spaceBefore=6,
             spaceAfter=10,
             leftIndent=6,
-            rightIndent=0,
+            rightIndent=6,
         ),
         "section": ParagraphStyle(
             "section",
