@@ -73,6 +73,6 @@ class ExportViewSet(mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
 
     @extend_schema(request=None, responses={202: s.ExportSerializer})
     @idempotent
-    def retry(self, request, workspace_id, id):  # noqa: A002 - the URL kwarg is {id}
+    def retry(self, request, workspace_id, id):
         export = services.retry_export(export=self.get_object(), actor=request.user)
         return Response(s.ExportSerializer(export, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
