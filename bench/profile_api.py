@@ -107,12 +107,18 @@ def short(filename: str) -> str:
     return filename.split("site-packages/")[-1].replace(str(harness.ROOT) + "/", "")
 
 
-def report(name: str, median_ms: float, stacks: list, top: int) -> None:
+def report(name: str, median_ms: float, stacks: list, top: int, verbose: bool) -> None:
     total = len(stacks)
     layers = collections.Counter(layer_of(stack) for stack in stacks)
     print(f"\n=== {name}: median {median_ms:.2f} ms CPU per request; {total} samples, by layer (share x median ms)")
+    within = collections.defaultdict(collections.Counter)  # layer -> innermost frame of our code or a library
+    for stack in stacks:
+        within[layer_of(stack)][(short(stack[0][0]), stack[0][1])] += 1
     for layer, count in layers.most_common():
         print(f"    {layer:<48} {100 * count / total:>5.1f} %  {median_ms * count / total:>6.2f} ms")
+        if verbose:
+            for (filename, function), n in within[layer].most_common(5):
+                print(f"        {100 * n / total:>5.1f} %  {filename} {function}")
     inclusive = collections.Counter()
     own = collections.Counter()
     for stack in stacks:
@@ -139,6 +145,7 @@ def main() -> None:
     parser.add_argument("--endpoints", nargs="+", default=["health", "list", "detail", "search", "activity"])
     parser.add_argument("--interval-ms", type=float, default=0.5)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--verbose", action="store_true", help="the innermost functions of each layer too")
     parser.add_argument("--scopes", type=int, default=200)
     parser.add_argument("--sections", type=int, default=20)
     args = parser.parse_args()
@@ -169,7 +176,7 @@ def main() -> None:
     with Sampler(args.interval_ms / 1000) as sampler:
         run_rounds(endpoints, application, args.endpoints, args.rounds, sampler)
     for name in args.endpoints:
-        report(name, medians[name], sampler.stacks[name], args.top)
+        report(name, medians[name], sampler.stacks[name], args.top, args.verbose)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from orbit.idempotency import idempotent
 from orbit.schema import answers
 from scopes import selectors
 from scopes.api.filters import ScopeFilter
+from scopes.api.representations import scope_detail_json, scope_json
 from scopes.api.serializers import (
     DuplicateSerializer,
     ScopeCreateSerializer,
@@ -49,6 +50,12 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
             return ("-rank", "-created_at")
         return ("-created_at",)
 
+    def filter_queryset(self, queryset):
+        """Filters and ordering are the list's: one scope addressed by id is never filtered out or sorted."""
+        if self.action not in ("list", "trash"):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def _wants_trash(self) -> bool:
         return self.action == "trash" or (
             self.action == "list" and self.request.query_params.get("trashed", "").lower() in TRUE_VALUES
@@ -65,12 +72,12 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
 
     def _detail(self, scope: Scope, *, status_code=status.HTTP_200_OK) -> Response:
         fresh = selectors.with_detail(Scope.objects.filter(pk=scope.pk), user=self.request.user).get()
-        return self.with_etag(Response(ScopeDetailSerializer(fresh).data, status=status_code), fresh)
+        return self.with_etag(Response(scope_detail_json(fresh), status=status_code), fresh)
 
     @extend_schema(responses=ScopeSerializer(many=True))
     def list(self, request, workspace_id):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ScopeSerializer(page, many=True).data)
+        return self.get_paginated_response([scope_json(scope) for scope in page])  # = ScopeSerializer
 
     @extend_schema(parameters=[], responses=ScopeSerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -99,7 +106,7 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
     @extend_schema(responses=ScopeDetailSerializer)
     def retrieve(self, request, workspace_id, id):
         scope = self.get_object()
-        return self.with_etag(Response(ScopeDetailSerializer(scope).data), scope)
+        return self.with_etag(Response(scope_detail_json(scope)), scope)  # = ScopeDetailSerializer
 
     @if_match
     @extend_schema(request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)

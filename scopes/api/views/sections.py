@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from orbit.concurrency import ETagMixin, expected_version, if_match, sends_etag
 from orbit.idempotency import idempotent
 from scopes import selectors
+from scopes.api.representations import section_json
 from scopes.api.serializers import ReorderSerializer, SectionInputSerializer, SectionSerializer
 from scopes.api.views._nesting import ScopeChildMixin
 from scopes.models import ScopeSection
@@ -38,7 +39,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
     @extend_schema(description=SECTIONS_NOT_PAGED)
     def list(self, request, workspace_id, scope_id):
         _ = self.scope  # 404 for a scope that is not here
-        return Response(SectionSerializer(self.get_queryset(), many=True).data)
+        return Response([section_json(section) for section in self.get_queryset()])
 
     @sends_etag
     @extend_schema(request=SectionInputSerializer, responses={201: SectionSerializer})
@@ -49,12 +50,12 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         incoming.is_valid(raise_exception=True)
         section = add_section(scope=scope, actor=request.user, **incoming.validated_data)
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
-        return self.with_etag(Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED), section)
+        return self.with_etag(Response(section_json(section), status=status.HTTP_201_CREATED), section)
 
     @sends_etag
     def retrieve(self, request, workspace_id, scope_id, id):
         section = self.get_object()
-        return self.with_etag(Response(SectionSerializer(section).data), section)
+        return self.with_etag(Response(section_json(section)), section)
 
     @if_match
     @extend_schema(request=SectionInputSerializer, responses=SectionSerializer)
@@ -70,7 +71,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
             expected_version=expected_version(request),
         )
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
-        return self.with_etag(Response(SectionSerializer(section).data), section)
+        return self.with_etag(Response(section_json(section)), section)
 
     @if_match
     @extend_schema(request=SectionInputSerializer, responses=SectionSerializer)
@@ -90,4 +91,4 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         incoming.is_valid(raise_exception=True)
         reorder_sections(scope=scope, actor=request.user, order=incoming.validated_data["order"])
         sections = selectors.sections_queryset().filter(scope=scope)  # the new order, with comment counts
-        return Response(SectionSerializer(sections, many=True).data)
+        return Response([section_json(section) for section in sections])
