@@ -198,7 +198,7 @@ def load_workspace(*, scopes: int, sections: int, events: int = 2000) -> None:
             ActivityEvent(
                 workspace=workspace,
                 actor=owner,
-                verb=rng.choice(["scope.created", "scope.updated", "comment.created", "scope.status_changed"]),
+                verb=rng.choice(["scope.created", "scope.updated", "comment.added", "scope.status_changed"]),
                 target_type="scopes.scope",
                 target_id=str(scope.pk),
                 metadata={"change": "section_updated", "fields": ["content"]},
@@ -268,10 +268,10 @@ def start_qcluster(*, env: dict) -> subprocess.Popen:
 
 
 def stop_process(process: subprocess.Popen) -> None:
-    """SIGTERM to the child's process group (gunicorn/qcluster and their workers), SIGKILL after 10 s."""
+    """SIGTERM to the child (gunicorn/qcluster stop their own workers), SIGKILL to its whole group after 10 s."""
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
