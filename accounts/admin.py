@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import AuthEvent, User
-from orbit.admin import ReadOnlyAdmin
+from accounts.services import set_active
+from orbit.admin import ReadOnlyAdmin, apply_to_each
 
 
 @admin.register(User)
@@ -19,6 +20,25 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["deactivate", "reactivate"]
+
+    @admin.action(description="Deactivate selected (and revoke their refresh tokens)")
+    def deactivate(self, request, queryset):
+        apply_to_each(
+            request,
+            queryset,
+            lambda user: set_active(user=user, active=False, actor=request.user, request=request),
+            done="Deactivated",
+        )
+
+    @admin.action(description="Reactivate selected")
+    def reactivate(self, request, queryset):
+        apply_to_each(
+            request,
+            queryset,
+            lambda user: set_active(user=user, active=True, actor=request.user, request=request),
+            done="Reactivated",
+        )
 
 
 @admin.register(AuthEvent)

@@ -84,6 +84,8 @@ class AuthEvent(TimestampedModel):
         PASSWORD_RESET = "password_reset", "Password reset"
         PASSWORD_CHANGED = "password_changed", "Password changed"
         TOKENS_EXCHANGED = "tokens_exchanged", "Session exchanged for tokens"
+        USER_DEACTIVATED = "user_deactivated", "Account deactivated by staff"
+        USER_REACTIVATED = "user_reactivated", "Account reactivated by staff"
 
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
     user = models.ForeignKey(

@@ -37,6 +37,21 @@ def revoke_all_tokens(*, user: User) -> int:
     return len(revoked)
 
 
+@transaction.atomic
+def set_active(*, user: User, active: bool, actor, request: HttpRequest | None = None) -> bool:
+    """Staff deactivate or reactivate an account (the admin). Deactivating also revokes every refresh token, so
+    no device can mint new access tokens. Returns False (and records nothing) when nothing changed."""
+    changed = User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active)
+    if not changed:
+        return False
+    user.is_active = active
+    revoked = 0 if active else revoke_all_tokens(user=user)
+    kind = AuthEvent.Kind.USER_REACTIVATED if active else AuthEvent.Kind.USER_DEACTIVATED
+    metadata = {"staff_id": str(actor.pk), "staff_email": actor.email, "refresh_tokens_revoked": revoked}
+    audit.record(kind=kind, request=request, user=user, reason="staff", metadata=metadata)
+    return True
+
+
 def session_user_of(session):
     """The active user signed in to `session` (an allauth app session), or None."""
     request = HttpRequest()

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from ai.models import AIResultCache, AIRun
+from ai.services import retry_run
+from orbit.admin import apply_to_each
 
 
 @admin.register(AIRun)
@@ -26,6 +28,11 @@ class AIRunAdmin(admin.ModelAdmin):
     raw_id_fields = ["workspace", "user", "scope"]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in AIRun._meta.fields]
+    actions = ["retry"]
+
+    @admin.action(description="Retry selected failed runs")
+    def retry(self, request, queryset):
+        apply_to_each(request, queryset, lambda run: retry_run(run=run, actor=request.user), done="Queued again")
 
     def has_add_permission(self, request):
         return False

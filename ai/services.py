@@ -132,3 +132,37 @@ def request_analyze(*, workspace, membership, user, scope_id, provider=None) -> 
         params={"scope_id": str(scope.pk)},
         scope=scope,
     )
+
+
+@transaction.atomic
+def retry_run(*, run: AIRun, actor) -> AIRun:
+    """Queue a failed run again (staff, from the admin): same inputs, a fresh attempt count; the failure stays in
+    the activity feed. Not counted against the plan a second time: the allowance counts provider calls."""
+    from django.utils import timezone
+
+    from workspaces import activity
+
+    retried = AIRun.objects.filter(pk=run.pk, status=AIRun.Status.FAILED).update(
+        status=AIRun.Status.QUEUED,
+        error_code="",
+        error_message="",
+        progress=0,
+        attempts=0,
+        claimed_at=None,
+        claim_token=None,
+        started_at=None,
+        finished_at=None,
+        updated_at=timezone.now(),
+    )
+    if not retried:
+        raise Conflict("Only a failed AI run can be retried.", details={"status": run.status})
+    run.refresh_from_db()
+    activity.record(
+        workspace=run.workspace,
+        actor=actor,
+        verb=activity.Verb.AI_RUN_RETRIED,
+        target=run,
+        metadata={"kind": run.kind, "provider": run.provider},
+    )
+    transaction.on_commit(lambda: async_task("ai.tasks.run_ai", str(run.id), task_name=f"ai-{run.kind}-{run.id}"))
+    return run

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from documents.models import Document, DocumentPage
+from documents.services import reprocess_document
+from orbit.admin import apply_to_each
 
 
 class DocumentPageInline(admin.TabularInline):
@@ -59,6 +61,13 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     exclude = ["extracted_text"]
     inlines = [DocumentPageInline]
+    actions = ["reprocess"]
+
+    @admin.action(description="Reprocess selected (extract the text again)")
+    def reprocess(self, request, queryset):
+        apply_to_each(
+            request, queryset, lambda doc: reprocess_document(document=doc, actor=request.user), done="Queued"
+        )
 
 
 @admin.register(DocumentPage)

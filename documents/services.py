@@ -442,6 +442,13 @@ def reprocess_document(*, document: Document, actor) -> Document:
     )
     _enqueue(locked.id)
     locked.refresh_from_db()
+    activity.record(
+        workspace=locked.workspace,
+        actor=actor,
+        verb=Verb.DOCUMENT_REPROCESSED,
+        target=locked,
+        metadata={"filename": locked.filename, "processing_run": locked.processing_run},
+    )
     return locked
 
 

@@ -1,6 +1,45 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
+from orbit.errors import OrbitError
 from orbit.models import IdempotencyKey
+
+
+def admin_link(obj, label=None):
+    """A link to `obj`'s change page in the admin (— for None)."""
+    if obj is None:
+        return "—"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label if label is not None else obj)
+
+
+def changelist_link(model, label, **filters):
+    """A link to `model`'s changelist filtered by `filters` (e.g. workspace__id__exact=...)."""
+    from urllib.parse import urlencode
+
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), label)
+
+
+def apply_to_each(request, queryset, service, *, done: str) -> None:
+    """Run a staff action through its service for each selected object, one transaction each, and tell the staff
+    user what happened: how many were done, and each refusal with its reason (an OrbitError's message)."""
+    succeeded, refused = 0, []
+    for obj in queryset:
+        try:
+            result = service(obj)
+        except OrbitError as exc:
+            refused.append(f"{obj}: {exc.message}")
+            continue
+        if result is False:
+            refused.append(f"{obj}: nothing to do")
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, f"{done}: {succeeded}.")
+    for line in refused:
+        messages.warning(request, f"Skipped {line}")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

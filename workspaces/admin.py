@@ -1,8 +1,24 @@
+from django.apps import apps
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html_join
 
-from orbit.admin import ReadOnlyAdmin
+from orbit.admin import ReadOnlyAdmin, admin_link, apply_to_each, changelist_link
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
+from workspaces.services.invitations import resend_invitation
+from workspaces.services.workspaces import restore_workspace
+
+# What a workspace links to in the admin: (app label, model, label); an app not installed is skipped.
+WORKSPACE_RELATED = [
+    ("workspaces", "Membership", "members"),
+    ("workspaces", "Invitation", "invitations"),
+    ("scopes", "Project", "projects"),
+    ("scopes", "Scope", "scopes"),
+    ("documents", "Document", "documents"),
+    ("ai", "AIRun", "AI runs"),
+    ("exports", "Export", "exports"),
+    ("workspaces", "ActivityEvent", "activity"),
+]
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,7 +48,7 @@ class WorkspaceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "plan", "privacy", "created_at", "deleted_at"]
     list_filter = [DeletedFilter, "plan", "privacy", "created_at"]
     search_fields = ["name", "slug", "owner__email", "industry"]
-    readonly_fields = ["id", "billing", "created_at", "updated_at"]
+    readonly_fields = ["id", "related", "billing", "created_at", "updated_at"]
     autocomplete_fields = ["owner"]
     list_select_related = ["owner"]
     inlines = [MembershipInline]
@@ -40,16 +56,35 @@ class WorkspaceAdmin(admin.ModelAdmin):
 
     @admin.display(description="billing")
     def billing(self, workspace):
-        """Link to the workspace's billing state (and from there its Stripe customer and subscription)."""
-        from billing.admin import admin_link
+        """Link to the workspace's billing state, and its Stripe customer."""
         from billing.models import BillingState
 
-        state = BillingState.objects.filter(workspace=workspace).first()
-        return admin_link(state, f"{state.status} (Stripe customer {state.customer_id or '—'})") if state else "—"
+        state = BillingState.objects.filter(workspace=workspace).select_related("customer").first()
+        if state is None:
+            return "—"
+        links = [(admin_link(state, state.status),)]
+        if state.customer is not None:
+            links.append((admin_link(state.customer, f"Stripe customer {state.customer_id}"),))
+        return format_html_join(" · ", "{}", links)
+
+    @admin.display(description="related")
+    def related(self, workspace):
+        """Links to this workspace's members, scopes, documents, AI runs, exports and activity."""
+        links = []
+        for app_label, model_name, label in WORKSPACE_RELATED:
+            try:
+                model = apps.get_model(app_label, model_name)
+            except LookupError:
+                continue
+            if admin.site.is_registered(model):
+                links.append((changelist_link(model, label, workspace__id__exact=workspace.pk),))
+        return format_html_join(" · ", "{}", links)
 
     @admin.action(description="Restore selected (undo soft delete)")
     def restore(self, request, queryset):
-        queryset.update(deleted_at=None, updated_at=timezone.now())
+        apply_to_each(
+            request, queryset, lambda ws: restore_workspace(workspace=ws, actor=request.user), done="Restored"
+        )
 
 
 @admin.register(Membership)
@@ -99,6 +134,13 @@ class InvitationAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_select_related = ["workspace", "invited_by"]
+    actions = ["resend"]
+
+    @admin.action(description="Resend selected (new link, new expiry; the old link stops working)")
+    def resend(self, request, queryset):
+        apply_to_each(
+            request, queryset, lambda inv: resend_invitation(invitation=inv, actor=request.user), done="Resent"
+        )
 
     def has_add_permission(self, request):
         # An invitation made here would have no token anyone knows; invite through the API (it mails the link).

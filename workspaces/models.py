@@ -130,6 +130,7 @@ class ActivityEvent(TimestampedModel):
         WORKSPACE_UPDATED = "workspace.updated", "Workspace updated"
         WORKSPACE_DELETED = "workspace.deleted", "Workspace deleted"
         WORKSPACE_OWNERSHIP_TRANSFERRED = "workspace.ownership_transferred", "Ownership transferred"
+        WORKSPACE_RESTORED = "workspace.restored", "Workspace restored"
         MEMBER_INVITED = "member.invited", "Member invited"
         MEMBER_INVITATION_RESENT = "member.invitation_resent", "Invitation resent"
         MEMBER_INVITATION_REVOKED = "member.invitation_revoked", "Invitation revoked"
@@ -160,6 +161,7 @@ class ActivityEvent(TimestampedModel):
         DOCUMENT_PROCESSED = "document.processed", "Document processed"
         DOCUMENT_FAILED = "document.failed", "Document failed"
         DOCUMENT_DELETED = "document.deleted", "Document deleted"
+        DOCUMENT_REPROCESSED = "document.reprocessed", "Document queued for processing again"
         EXPORT_REQUESTED = "export.requested", "Export requested"
         EXPORT_SUCCEEDED = "export.succeeded", "Export ready"
         EXPORT_FAILED = "export.failed", "Export failed"
@@ -172,6 +174,7 @@ class ActivityEvent(TimestampedModel):
         AI_SUGGESTIONS_MADE = "ai.suggestions_made", "AI suggested changes"
         AI_SCOPE_ANALYZED = "ai.scope_analyzed", "AI analysed a scope"
         AI_RUN_FAILED = "ai.run_failed", "AI run failed"
+        AI_RUN_RETRIED = "ai.run_retried", "AI run retried"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(

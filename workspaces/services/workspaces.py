@@ -79,3 +79,15 @@ def delete_workspace(*, workspace: Workspace, actor) -> None:
     workspace.deleted_at = timezone.now()
     workspace.save(update_fields=["deleted_at", "updated_at"])
     record(workspace=workspace, actor=actor, verb=Verb.WORKSPACE_DELETED, target=workspace)
+
+
+@transaction.atomic
+def restore_workspace(*, workspace: Workspace, actor) -> bool:
+    """Undo a soft delete (staff, from the admin). Returns False when the workspace was not deleted."""
+    restored = Workspace.objects.filter(pk=workspace.pk, deleted_at__isnull=False).update(
+        deleted_at=None, updated_at=timezone.now()
+    )
+    if restored:
+        workspace.refresh_from_db()
+        record(workspace=workspace, actor=actor, verb=Verb.WORKSPACE_RESTORED, target=workspace)
+    return bool(restored)
