@@ -151,3 +151,28 @@ def test_workspace_page_links_to_its_related_lists(staff_client):
     for link in links:
         response = staff_client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200, link
+
+
+def test_retry_failed_export_queues_it_again_and_is_recorded(staff_client):
+    from exports.models import Export
+    from exports.tests.factories import ExportFactory
+
+    export = ExportFactory(status=Export.Status.FAILED, error="render failed")
+    messages = act(staff_client, Export, "retry", export)
+    export.refresh_from_db()
+    assert (export.status, export.run, export.error) == (Export.Status.QUEUED, 2, "")
+    event = ActivityEvent.objects.get(verb=Verb.EXPORT_RETRIED)
+    assert (event.target_id, event.actor) == (str(export.pk), staff_of(staff_client))
+    assert messages == ["Queued again: 1."]
+
+
+def test_retry_a_queued_export_is_refused(staff_client):
+    from exports.models import Export
+    from exports.tests.factories import ExportFactory
+
+    export = ExportFactory()
+    messages = act(staff_client, Export, "retry", export)
+    export.refresh_from_db()
+    assert (export.status, export.run) == (Export.Status.QUEUED, 1)
+    assert not ActivityEvent.objects.filter(verb=Verb.EXPORT_RETRIED).exists()
+    assert "Only a failed export" in messages[0]
