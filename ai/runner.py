@@ -422,7 +422,7 @@ def run(run_id) -> str:
         structlog.contextvars.unbind_contextvars("ai_run_id")
 
 
-def requeue_stale(*, now) -> int:
+def requeue_stale(*, now, dry_run: bool = False) -> int:
     """Queue again runs a dead worker or a lost enqueue left behind (the claim makes a duplicate harmless)."""
     from django_q.tasks import async_task
 
@@ -432,6 +432,7 @@ def requeue_stale(*, now) -> int:
             Q(status=AIRun.Status.RUNNING, claimed_at__lt=cutoff) | Q(status=AIRun.Status.QUEUED, updated_at__lt=cutoff)
         ).values_list("id", flat=True)
     )
-    for run_id in stale:
-        async_task("ai.tasks.run_ai", str(run_id))
+    if not dry_run:
+        for run_id in stale:
+            async_task("ai.tasks.run_ai", str(run_id))
     return len(stale)

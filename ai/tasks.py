@@ -10,5 +10,5 @@ def run_ai(run_id: str) -> str:
 
 
 def requeue_stale_runs() -> int:
-    """Scheduled every few minutes (see the data migration): picks up runs a dead worker left behind."""
+    """Scheduled every few minutes (orbit/schedules.py): picks up runs a dead worker left behind."""
     return runner.requeue_stale(now=timezone.now())

@@ -452,7 +452,7 @@ def reprocess_document(*, document: Document, actor) -> Document:
     return locked
 
 
-def requeue_stale(*, now) -> int:
+def requeue_stale(*, now, dry_run: bool = False) -> int:
     """Queue again what a dead worker or a lost enqueue left behind: claims older than the lease, and uploads
     queued longer than the lease ago. The task's claim makes a duplicate enqueue harmless."""
     cutoff = now - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE)
@@ -462,16 +462,20 @@ def requeue_stale(*, now) -> int:
     stale += list(
         Document.objects.filter(status=Document.Status.UPLOADED, updated_at__lt=cutoff).values_list("id", flat=True)
     )
-    for document_id in stale:
-        async_task("documents.tasks.process_document", str(document_id))
+    if not dry_run:
+        for document_id in stale:
+            async_task("documents.tasks.process_document", str(document_id))
     return len(stale)
 
 
-def remove_orphaned_uploads(*, now) -> int:
+def remove_orphaned_uploads(*, now, dry_run: bool = False) -> int:
     """Pending uploads never confirmed within DOCUMENT_PENDING_TTL_HOURS: delete any bytes sent, then the row."""
     cutoff = now - timedelta(hours=settings.DOCUMENT_PENDING_TTL_HOURS)
+    orphaned = Document.objects.filter(status=Document.Status.PENDING, created_at__lt=cutoff)
+    if dry_run:
+        return orphaned.count()
     removed = 0
-    for document in Document.objects.filter(status=Document.Status.PENDING, created_at__lt=cutoff).iterator():
+    for document in orphaned.iterator():
         try:
             for key in (document.upload_key, document.storage_key):
                 get_blob_store().delete(key)

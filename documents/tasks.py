@@ -10,5 +10,5 @@ def process_document(document_id: str) -> str:
 
 
 def requeue_stale_documents() -> int:
-    """Scheduled every few minutes (see the data migration): picks up work a dead worker left behind."""
+    """Scheduled every few minutes (orbit/schedules.py): picks up work a dead worker left behind."""
     return services.requeue_stale(now=timezone.now())

@@ -3,5 +3,5 @@
 from orbit.idempotency import purge_expired
 
 
-def cleanup(now) -> dict:
-    return {"expired idempotency keys": purge_expired(now=now)}
+def cleanup(*, now, dry_run: bool = False) -> dict:
+    return {"expired idempotency keys": purge_expired(now=now, dry_run=dry_run)}

@@ -149,8 +149,11 @@ def idempotent(view_method):
     )
 
 
-def purge_expired(*, now) -> int:
+def purge_expired(*, now, dry_run: bool = False) -> int:
     from orbit.models import IdempotencyKey
 
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=now - IDEMPOTENCY_KEY_TTL).delete()
+    expired = IdempotencyKey.objects.filter(created_at__lt=now - IDEMPOTENCY_KEY_TTL)
+    if dry_run:
+        return expired.count()
+    deleted, _ = expired.delete()
     return deleted

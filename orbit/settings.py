@@ -460,6 +460,8 @@ AI_MAX_DOCUMENTS = env.int("AI_MAX_DOCUMENTS", default=20)
 # A running AI job whose claim is older than this is considered dead and picked up again (above Q_TIMEOUT).
 AI_RUN_LEASE = env.int("AI_RUN_LEASE", default=Q_CLUSTER["timeout"] + 120)
 AI_RUN_MAX_ATTEMPTS = env.int("AI_RUN_MAX_ATTEMPTS", default=3)
+# Cached AI results not used for this many days are deleted by `manage.py cleanup`.
+AI_CACHE_RETENTION_DAYS = env.int("AI_CACHE_RETENTION_DAYS", default=90)
 
 # --- Observability: each off unless configured -----------------------------------------------
 # Errors to Sentry (document text, prompts and tokens are scrubbed before sending; see orbit/observability.py).

@@ -12,3 +12,10 @@ def ping(token: str) -> dict:
     Operators can enqueue it (`async_task("orbit.tasks.ping", "manual-check")`) and read the result in admin.
     """
     return {"token": token, "pid": os.getpid(), "host": socket.gethostname(), "at": timezone.now().isoformat()}
+
+
+def cleanup() -> dict:
+    """Scheduled hourly (orbit/schedules.py): what `manage.py cleanup` does; idempotent."""
+    from orbit.housekeeping import run_cleanup
+
+    return run_cleanup(now=timezone.now(), dry_run=False)

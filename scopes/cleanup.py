@@ -3,5 +3,5 @@
 from scopes.services.scopes import purge_trashed
 
 
-def cleanup(now) -> dict:
-    return {"trashed scopes purged": purge_trashed(now=now)}
+def cleanup(*, now, dry_run: bool = False) -> dict:
+    return {"trashed scopes purged": purge_trashed(now=now, dry_run=dry_run)}

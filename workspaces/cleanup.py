@@ -11,7 +11,10 @@ from django.conf import settings
 from workspaces.models import Invitation
 
 
-def cleanup(now) -> dict:
+def cleanup(*, now, dry_run: bool = False) -> dict:
     cutoff = now - timedelta(days=settings.INVITATION_RETENTION_DAYS)
-    deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
+    expired = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff)
+    if dry_run:
+        return {"expired invitations deleted": expired.count()}
+    deleted, _ = expired.delete()
     return {"expired invitations deleted": deleted}

@@ -62,7 +62,7 @@ class TestCleanup:
             created_at=now - dt.timedelta(days=DEFAULT_AUTH_EVENT_RETENTION_DAYS + 1)
         )
 
-        assert cleanup(now) == {
+        assert cleanup(now=now) == {
             "expired_refresh_tokens": 2,
             "expired_blacklist_entries": 1,
             "auth_events_past_retention": 1,
@@ -70,7 +70,7 @@ class TestCleanup:
         assert set(OutstandingToken.objects.values_list("jti", flat=True)) == {live["jti"], live_blacklisted["jti"]}
         assert BlacklistedToken.objects.get().token.jti == live_blacklisted["jti"]
         assert list(AuthEvent.objects.all()) == [recent]
-        assert cleanup(now) == {
+        assert cleanup(now=now) == {
             "expired_refresh_tokens": 0,
             "expired_blacklist_entries": 0,
             "auth_events_past_retention": 0,
@@ -80,7 +80,7 @@ class TestCleanup:
         settings.AUTH_EVENT_RETENTION_DAYS = 7
         event = audit.record(kind=AuthEvent.Kind.SIGNED_UP, email="a@example.com")
         AuthEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
-        assert cleanup(timezone.now())["auth_events_past_retention"] == 1
+        assert cleanup(now=timezone.now())["auth_events_past_retention"] == 1
 
     def test_cleanup_command_runs_it(self):
         from io import StringIO

@@ -1,25 +1,10 @@
-"""Schedule the sweep that picks up AI runs a dead worker (or a lost enqueue) left behind (every 5 minutes)."""
+"""Schedule the sweep that picks up AI runs a dead worker (or a lost enqueue) left behind (every 5 minutes): now declared in orbit/schedules.py.
+
+The schedule is registered by `orbit.schedules.sync_schedules` after every `migrate` (at each deploy), not by
+this migration, which stays empty so that the migration graph of existing databases is unchanged.
+"""
 
 from django.db import migrations
-
-NAME = "ai: requeue stale runs"
-
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name=NAME,
-        defaults={
-            "func": "ai.tasks.requeue_stale_runs",
-            "schedule_type": "I",  # Schedule.MINUTES
-            "minutes": 5,
-            "repeats": -1,
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -28,4 +13,4 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = []

@@ -4,11 +4,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django_q.models import Schedule
 from djstripe.models import Subscription
 
 from billing.models import BillingState
-from billing.schedule import SCHEDULE_NAME, ensure_schedule
 from billing.tests.test_webhooks import snapshot, subscribe
 from workspaces.models import ActivityEvent
 
@@ -87,23 +85,6 @@ def test_a_staff_granted_plan_without_customer_is_left_alone(workspace, other_wo
     other_workspace.refresh_from_db()
     assert other_workspace.plan == "team"
     assert [(method, path) for method, path, _ in stripe_api.calls] == [("GET", "/v1/customers")]
-
-
-def test_the_daily_schedule_is_registered_once_however_often_migrate_runs():
-    Schedule.objects.filter(name=SCHEDULE_NAME).delete()
-    for _ in range(3):
-        ensure_schedule()
-    schedule = Schedule.objects.get(name=SCHEDULE_NAME)
-    assert (schedule.func, schedule.schedule_type, schedule.repeats) == (
-        "billing.tasks.sync_billing",
-        Schedule.DAILY,
-        -1,
-    )
-    Schedule.objects.filter(pk=schedule.pk).update(schedule_type=Schedule.HOURLY)
-    next_run = Schedule.objects.get(pk=schedule.pk).next_run
-    ensure_schedule()
-    repaired = Schedule.objects.get(pk=schedule.pk)
-    assert (repaired.schedule_type, repaired.next_run) == (Schedule.DAILY, next_run)
 
 
 def test_the_scheduled_task_runs_the_sync(workspace, stripe_api, missed_upgrade):

@@ -45,7 +45,7 @@ def test_cleanup_requeues_stale_processing(workspace, local_storage, settings):
     document = stored_document(workspace, local_storage, b"plain words", "text/plain")
     dead_at = timezone.now() - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE + 1)
     Document.objects.filter(pk=document.pk).update(status=Document.Status.PROCESSING, claimed_at=dead_at)
-    result = cleanup(timezone.now())  # tasks run in-process in tests (Q_CLUSTER sync)
+    result = cleanup(now=timezone.now())  # tasks run in-process in tests (Q_CLUSTER sync)
     assert result["stale documents requeued"] == 1
     document.refresh_from_db()
     assert document.status == Document.Status.COMPLETED
@@ -165,27 +165,12 @@ def test_cleanup_removes_orphaned_pending_uploads(workspace, local_storage, sett
     local_storage.save(old.upload_key, ContentFile(b"never confirmed"))
     fresh = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=False)
     Document.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
-    result = cleanup(timezone.now())
+    result = cleanup(now=timezone.now())
     assert result["orphaned uploads removed"] == 1
     assert not Document.objects.filter(pk=old.pk).exists()
     assert not local_storage.exists(old.upload_key)
     assert Document.objects.filter(pk=fresh.pk).exists()
-    assert cleanup(timezone.now())["orphaned uploads removed"] == 0
-
-
-def test_requeue_schedule_migration_is_idempotent():
-    from importlib import import_module
-
-    from django.apps import apps
-    from django_q.models import Schedule
-
-    migration = import_module("documents.migrations.0002_requeue_stale_schedule")
-    migration.create_schedule(apps, None)
-    migration.create_schedule(apps, None)
-    schedule = Schedule.objects.get(name=migration.NAME)
-    assert schedule.func == "documents.tasks.requeue_stale_documents"
-    assert schedule.schedule_type == Schedule.MINUTES
-    assert schedule.minutes == 5
+    assert cleanup(now=timezone.now())["orphaned uploads removed"] == 0
 
 
 def test_nul_and_form_feed_in_text_neither_crash_the_store_nor_shift_pages(workspace, local_storage, settings):

@@ -193,7 +193,7 @@ def test_s3_orphaned_upload_is_cleaned_up(s3_storage, moto_endpoint, member, wor
     document = Document.objects.get()
     assert _object_exists(moto_endpoint, get_blob_store().object_key(document.upload_key))
     Document.objects.filter(pk=document.pk).update(created_at=timezone.now() - timedelta(days=2))
-    assert cleanup(timezone.now())["orphaned uploads removed"] == 1
+    assert cleanup(now=timezone.now())["orphaned uploads removed"] == 1
     assert not _object_exists(moto_endpoint, get_blob_store().object_key(document.upload_key))
     assert not Document.objects.exists()
 

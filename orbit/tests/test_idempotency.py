@@ -115,7 +115,7 @@ class TestReplay:
         assert response.status_code == 201
         assert Scope.objects.count() == 2
         IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
-        assert cleanup(timezone.now()) == {"expired idempotency keys": 1}
+        assert cleanup(now=timezone.now()) == {"expired idempotency keys": 1}
         assert not IdempotencyKey.objects.exists()
 
 

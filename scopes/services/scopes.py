@@ -183,8 +183,10 @@ def restore_scope(*, scope: Scope, actor) -> Scope:
     return scope
 
 
-def purge_trashed(*, now: datetime) -> int:
+def purge_trashed(*, now: datetime, dry_run: bool = False) -> int:
     """Delete scopes trashed more than TRASH_RETENTION ago, with their sections, comments and favourites."""
     expired = Scope.objects.filter(deleted_at__lt=now - TRASH_RETENTION)
+    if dry_run:
+        return expired.count()
     _total, per_model = expired.delete()
     return per_model.get(Scope._meta.label, 0)

@@ -4,15 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workspaces', '0003_workspace_onboarding_moved'),
+        ("workspaces", "0003_workspace_onboarding_moved"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activityevent',
-            name='verb',
-            field=models.CharField(choices=[('workspace.created', 'Workspace created'), ('workspace.updated', 'Workspace updated'), ('workspace.deleted', 'Workspace deleted'), ('workspace.ownership_transferred', 'Ownership transferred'), ('member.invited', 'Member invited'), ('member.invitation_resent', 'Invitation resent'), ('member.invitation_revoked', 'Invitation revoked'), ('member.joined', 'Member joined'), ('member.role_changed', "Member's role changed"), ('member.removed', 'Member removed'), ('member.left', 'Member left'), ('project.created', 'Project created'), ('project.updated', 'Project updated'), ('project.archived', 'Project archived'), ('project.unarchived', 'Project unarchived'), ('project.deleted', 'Project deleted'), ('scope.created', 'Scope created'), ('scope.updated', 'Scope updated'), ('scope.status_changed', 'Scope status changed'), ('scope.duplicated', 'Scope duplicated'), ('scope.deleted', 'Scope moved to the trash'), ('scope.restored', 'Scope restored'), ('comment.added', 'Comment added'), ('comment.resolved', 'Comment resolved'), ('comment.unresolved', 'Comment reopened'), ('template.created', 'Template created'), ('template.updated', 'Template updated'), ('template.deleted', 'Template deleted'), ('template.applied', 'Template applied'), ('document.uploaded', 'Document uploaded'), ('document.updated', 'Document updated'), ('document.processed', 'Document processed'), ('document.failed', 'Document failed'), ('document.deleted', 'Document deleted'), ('billing.plan_changed', 'Plan changed'), ('billing.status_changed', 'Subscription status changed'), ('billing.cancellation_scheduled', 'Cancellation scheduled'), ('billing.cancellation_withdrawn', 'Cancellation withdrawn'), ('ai.scope_extracted', 'AI drafted a scope'), ('ai.suggestions_made', 'AI suggested changes'), ('ai.scope_analyzed', 'AI analysed a scope'), ('ai.run_failed', 'AI run failed')], db_index=True, max_length=64),
+            model_name="activityevent",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("workspace.created", "Workspace created"),
+                    ("workspace.updated", "Workspace updated"),
+                    ("workspace.deleted", "Workspace deleted"),
+                    ("workspace.ownership_transferred", "Ownership transferred"),
+                    ("member.invited", "Member invited"),
+                    ("member.invitation_resent", "Invitation resent"),
+                    ("member.invitation_revoked", "Invitation revoked"),
+                    ("member.joined", "Member joined"),
+                    ("member.role_changed", "Member's role changed"),
+                    ("member.removed", "Member removed"),
+                    ("member.left", "Member left"),
+                    ("project.created", "Project created"),
+                    ("project.updated", "Project updated"),
+                    ("project.archived", "Project archived"),
+                    ("project.unarchived", "Project unarchived"),
+                    ("project.deleted", "Project deleted"),
+                    ("scope.created", "Scope created"),
+                    ("scope.updated", "Scope updated"),
+                    ("scope.status_changed", "Scope status changed"),
+                    ("scope.duplicated", "Scope duplicated"),
+                    ("scope.deleted", "Scope moved to the trash"),
+                    ("scope.restored", "Scope restored"),
+                    ("comment.added", "Comment added"),
+                    ("comment.resolved", "Comment resolved"),
+                    ("comment.unresolved", "Comment reopened"),
+                    ("template.created", "Template created"),
+                    ("template.updated", "Template updated"),
+                    ("template.deleted", "Template deleted"),
+                    ("template.applied", "Template applied"),
+                    ("document.uploaded", "Document uploaded"),
+                    ("document.updated", "Document updated"),
+                    ("document.processed", "Document processed"),
+                    ("document.failed", "Document failed"),
+                    ("document.deleted", "Document deleted"),
+                    ("billing.plan_changed", "Plan changed"),
+                    ("billing.status_changed", "Subscription status changed"),
+                    ("billing.cancellation_scheduled", "Cancellation scheduled"),
+                    ("billing.cancellation_withdrawn", "Cancellation withdrawn"),
+                    ("ai.scope_extracted", "AI drafted a scope"),
+                    ("ai.suggestions_made", "AI suggested changes"),
+                    ("ai.scope_analyzed", "AI analysed a scope"),
+                    ("ai.run_failed", "AI run failed"),
+                ],
+                db_index=True,
+                max_length=64,
+            ),
         ),
     ]

@@ -1,29 +1,24 @@
-"""Operators' housekeeping: every app that has something to clean exposes `<app>/cleanup.py:cleanup(now)`.
+"""`manage.py cleanup [--dry-run]`: every app's housekeeping (see orbit/housekeeping.py)."""
 
-Each `cleanup(now)` is idempotent and returns {what: how many}. Run it from cron or a django-q schedule.
-"""
-
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-
-def cleanup_modules():
-    for config in apps.get_app_configs():
-        try:
-            yield config.label, import_module(f"{config.name}.cleanup")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.cleanup":
-                raise
+from orbit.housekeeping import run_cleanup
 
 
 class Command(BaseCommand):
-    help = "Remove expired invitations and tokens, trashed scopes past retention, orphaned uploads, stale exports."
+    help = (
+        "Remove what every app leaves behind: expired invitations, tokens and idempotency keys, trash past "
+        "retention, unconfirmed uploads, unreferenced export files, AI cache entries past retention; requeue "
+        "stale document/AI/export claims. --dry-run prints what it would do and changes nothing."
+    )
 
-    def handle(self, *args, **options):
-        now = timezone.now()
-        for label, module in cleanup_modules():
-            for what, count in module.cleanup(now=now).items():
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="count what would be done; change nothing")
+
+    def handle(self, *args, dry_run=False, **options):
+        for label, counts in run_cleanup(now=timezone.now(), dry_run=dry_run).items():
+            for what, count in counts.items():
                 self.stdout.write(f"{label}: {what}: {count}")
+        if dry_run:
+            self.stdout.write("dry run: the counts are what a real run would do; nothing was changed")
