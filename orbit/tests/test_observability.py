@@ -236,7 +236,7 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                 found = sink.wait_for(linked, timeout=30)
                 scraped = requests.get(f"{server}/metrics", headers={"Authorization": "Bearer s3cret-metrics-token"})
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)  # the cluster and its worker processes
+            os.killpg(worker.pid, signal.SIGKILL)  # the cluster and its worker processes
             worker.wait(timeout=30)
     task = next(s for s in found if s["service"] == "orbit-worker" and s["name"].startswith("task "))
     assert task["name"] == "task documents.tasks.process_document"
