@@ -3,9 +3,9 @@
 from exports import services
 
 
-def cleanup(now) -> dict:
+def cleanup(*, now, dry_run: bool = False) -> dict:
     return {
-        "expired exports removed": services.remove_expired(now=now),
-        "unreferenced export files removed": services.remove_unreferenced_files(now=now),
-        "stale exports requeued": services.requeue_stale(now=now),
+        "expired exports removed": services.remove_expired(now=now, dry_run=dry_run),
+        "unreferenced export files removed": services.remove_unreferenced_files(now=now, dry_run=dry_run),
+        "stale exports requeued": services.requeue_stale(now=now, dry_run=dry_run),
     }

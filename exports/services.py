@@ -127,7 +127,7 @@ def retry_export(*, export: Export, actor) -> Export:
     return export
 
 
-def requeue_stale(*, now) -> int:
+def requeue_stale(*, now, dry_run: bool = False) -> int:
     """Queued exports nobody picked up, and running ones whose worker died, go back on the queue."""
     lease = timedelta(seconds=settings.EXPORT_LEASE)
     stale = list(
@@ -135,23 +135,30 @@ def requeue_stale(*, now) -> int:
     ) + list(
         Export.objects.filter(status=Export.Status.RUNNING, claimed_at__lt=now - lease).values_list("pk", flat=True)
     )
-    for export_id in stale:
-        async_task("exports.tasks.generate_export", str(export_id))
+    if not dry_run:
+        for export_id in stale:
+            async_task("exports.tasks.generate_export", str(export_id))
     return len(stale)
 
 
-def remove_expired(*, now) -> int:
+def remove_expired(*, now, dry_run: bool = False) -> int:
     """Exports older than EXPORT_RETENTION_DAYS go, row and file (the file once the deletion commits)."""
-    deleted, _ = Export.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_RETENTION_DAYS)).delete()
+    expired = Export.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_RETENTION_DAYS))
+    if dry_run:
+        return expired.count()
+    deleted, _ = expired.delete()
     return deleted
 
 
-def remove_unreferenced_files(*, now) -> int:
+def remove_unreferenced_files(*, now, dry_run: bool = False) -> int:
     """Failed exports may have left a file behind (stored, then the final write lost its claim): removed."""
     from exports import storage
 
+    leftovers = Export.objects.filter(status=Export.Status.FAILED).exclude(file_key="")
+    if dry_run:
+        return leftovers.count()
     removed = 0
-    for export in Export.objects.filter(status=Export.Status.FAILED).exclude(file_key=""):
+    for export in leftovers:
         try:
             storage.delete(export.file_key)
         except storage.BlobUnavailable:
