@@ -21,7 +21,7 @@ def test_seed_demo_drafts_scopes_from_public_templates(db):
     seed_public_templates()  # a transactional test earlier in a reused database may have flushed them
     call_command("seed_demo", stdout=None)
     call_command("seed_demo", stdout=None)
-    scopes = Scope.objects.filter(workspace__slug="demo-agency")
+    scopes = Scope.objects.filter(workspace__slug="demo-agency", project__name="Northwind relaunch")
     assert scopes.count() == 2
     website = scopes.get(title="Northwind website redesign")
     assert website.status == "in_review"
@@ -51,3 +51,41 @@ def test_seed_demo_refuses_to_run_in_production(db, settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo", stdout=None)
     assert not User.objects.filter(email__endswith="@orbit.local").exists()
+
+
+def test_seed_demo_runs_the_real_flow_once(db):
+    """Upload → process → extract (built-in engine) → analyse → PDF and DOCX, from the shipped RFP; a second run
+    creates nothing new."""
+    from io import StringIO
+
+    from ai.models import AIRun
+    from documents.models import Document
+    from exports.models import Export
+    from scopes.models import Scope, ScopeSection
+    from workspaces.models import ActivityEvent
+
+    def counts():
+        return {
+            model.__name__: model.objects.count()
+            for model in (User, Workspace, Document, AIRun, Scope, ScopeSection, Export, ActivityEvent)
+        }
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first
+    document = Document.objects.get(workspace__slug="demo-agency", filename="kubernetes-security-audit-2021-rfp.md")
+    assert document.status == Document.Status.COMPLETED
+    scope = Scope.objects.get(workspace__slug="demo-agency", title="Kubernetes third-party security audit")
+    citing = [
+        section
+        for section in scope.sections.all()
+        if any(source.get("document_id") == str(document.id) for source in section.sources or [])
+    ]
+    assert len(citing) >= 3
+    assert AIRun.objects.filter(scope=scope, kind="analyze", status="succeeded").count() == 1
+    exports = Export.objects.filter(scope=scope, status=Export.Status.SUCCEEDED)
+    assert sorted(exports.values_list("format", flat=True)) == ["docx", "pdf"]
+    assert "Demo flow: 1 document(s) processed" in out.getvalue()
+    assert out.getvalue().count("admin@orbit.local") == 1  # every sign-in printed once

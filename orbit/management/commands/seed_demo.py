@@ -1,5 +1,7 @@
 """Idempotent demo data: verified demo users (owner, editor, viewer) in a demo workspace on the Team plan,
-with a client project and scopes drafted from the public templates, and a staff account for /admin/.
+with a client project and scopes drafted from the public templates, and a staff account for /admin/. Then the
+real flow (orbit/demo/flow.py): an openly licensed RFP shipped in orbit/demo/ is uploaded, processed, read into a
+scope by the built-in AI engine, analysed and exported as PDF and DOCX, all synchronously here.
 
 Running it again changes nothing; it only fills in what is missing. It refuses to run in production: every
 account it makes has a published password.
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from orbit.demo import flow
 from scopes.models import Project, Scope
 from scopes.services.comments import add_comment
 from scopes.services.projects import create_project
@@ -30,10 +33,21 @@ STAFF_EMAIL = "admin@orbit.local"  # Django admin only; a member of no workspace
 class Command(BaseCommand):
     help = "Create demo users and a demo workspace (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo makes accounts with a published password; it does not run in production.")
+        workspace, owner = self.seed_accounts()
+        # Outside the accounts' transaction: storage I/O and the workers' own claims and transactions, as in production.
+        held = flow.seed(workspace=workspace, owner=owner)
+        exports = ", ".join(f"{export.format} {export.status}" for export in held["exports"])
+        self.stdout.write(
+            f"Demo flow: {len(held['documents'])} document(s) processed, scope {held['scope'].title!r} "
+            f"({held['scope'].id}, {held['scope'].sections.count()} sections), analysis {held['analysis'].status}, "
+            f"exports: {exports}."
+        )
+
+    @transaction.atomic
+    def seed_accounts(self):
         users = {}
         for email, full_name, _role in DEMO_USERS:
             user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
@@ -64,6 +78,7 @@ class Command(BaseCommand):
             f"with password {DEMO_PASSWORD!r}; workspace {workspace.name} ({workspace.id}). "
             f"Django admin (/admin/): {STAFF_EMAIL} with the same password."
         )
+        return workspace, owner
 
     def seed_staff(self):
         staff = User.objects.filter(email=STAFF_EMAIL).first()
