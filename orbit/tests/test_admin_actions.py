@@ -176,3 +176,19 @@ def test_retry_a_queued_export_is_refused(staff_client):
     assert (export.status, export.run) == (Export.Status.QUEUED, 1)
     assert not ActivityEvent.objects.filter(verb=Verb.EXPORT_RETRIED).exists()
     assert "Only a failed export" in messages[0]
+
+
+@pytest.mark.parametrize("kind", ["activity", "auth"])
+def test_audit_trails_are_read_only_in_the_admin(staff_client, kind):
+    if kind == "activity":
+        from workspaces.tests.factories import ActivityEventFactory
+
+        row = ActivityEventFactory()
+    else:
+        row = AuthEvent.objects.create(kind=AuthEvent.Kind.LOGIN_FAILED, email="x@example.com", reason="password")
+    prefix = f"admin:{row._meta.app_label}_{row._meta.model_name}"
+    assert staff_client.get(reverse(f"{prefix}_change", args=[row.pk])).status_code == 200  # readable
+    assert staff_client.post(reverse(f"{prefix}_change", args=[row.pk]), {"reason": "edited"}).status_code == 403
+    assert staff_client.post(reverse(f"{prefix}_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert staff_client.get(reverse(f"{prefix}_add")).status_code == 403
+    assert type(row).objects.filter(pk=row.pk).count() == 1
