@@ -36,6 +36,17 @@ class BillingState(models.Model):
     # The workspace's latest Checkout Session: reused while open for the same plan and cycle, expired before
     # another is made, so a workspace never has two payable sessions (two subscriptions) at once.
     checkout_session_id = models.CharField(max_length=255, blank=True)
+    # The plan the subscription pays for, as last derived from Stripe (what `Workspace.plan` returns to when a
+    # staff override is cleared).
+    subscribed_plan = models.CharField(max_length=32, blank=True)
+    # A staff override (Django admin, with a reason): its plan is in force, and webhooks and billing_sync leave the
+    # workspace's plan alone until it is cleared; status, cycle and period still follow Stripe.
+    plan_override = models.CharField(max_length=32, blank=True)
+    plan_override_reason = models.TextField(blank=True)
+    plan_override_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plan_override_at = models.DateTimeField(null=True, blank=True)
     checkout_plan = models.CharField(max_length=32, blank=True)
     checkout_cycle = models.CharField(max_length=16, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -45,3 +56,11 @@ class BillingState(models.Model):
 
     def __str__(self):
         return f"{self.workspace_id}: {self.status}"
+
+
+class PlanOverride(BillingState):
+    """Staff's view of a billing state for setting or clearing a manual plan override (billing.overrides)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "manual plan override"

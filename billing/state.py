@@ -7,7 +7,7 @@ activity event for every change, and is a no-op when nothing changed (repeated e
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -99,6 +99,8 @@ def grace_period() -> timedelta:
 def changes(workspace, state: BillingState | None, derived: Derived) -> dict:
     """{field: (old, new)} of what applying `derived` would change: the plan and the fields the API shows."""
     state = state or BillingState(workspace=workspace)
+    if state.plan_override:  # staff set the plan by hand: Stripe's plan waits until the override is cleared
+        derived = replace(derived, plan=workspace.plan)
     pairs = {
         "plan": (workspace.plan, derived.plan),
         "status": (state.status, derived.status),
@@ -137,6 +139,7 @@ def apply_state(*, workspace, derived: Derived, customer_id: str | None, source:
     state.cycle = derived.cycle
     state.current_period_end = derived.current_period_end
     state.cancel_at_period_end = derived.cancel_at_period_end
+    state.subscribed_plan = derived.plan
     state.save()
     if "plan" in diff:
         Workspace.objects.filter(pk=workspace.pk).update(plan=derived.plan, updated_at=now)
@@ -176,7 +179,11 @@ def effective_plan_code(workspace, now: datetime | None = None) -> str:
     code = getattr(workspace, "plan", None) or DEFAULT_PLAN
     if code == DEFAULT_PLAN or workspace._state.adding:  # an unsaved workspace has no billing state
         return code
-    state = BillingState.objects.filter(workspace_id=workspace.pk).only("status", "grace_ends_at").first()
+    state = (
+        BillingState.objects.filter(workspace_id=workspace.pk).only("status", "grace_ends_at", "plan_override").first()
+    )
+    if state and state.plan_override:  # a staff override holds whatever Stripe says
+        return code
     if state and state.status in IN_ARREARS and state.grace_ends_at and state.grace_ends_at <= (now or timezone.now()):
         return DEFAULT_PLAN
     return code
