@@ -102,10 +102,7 @@ class PlanOverrideAdmin(admin.ModelAdmin):
     list_display = ["workspace", "plan_override", "plan_override_reason", "plan_override_by", "plan_override_at"]
     search_fields = ["workspace__name", "workspace__slug"]
     list_select_related = ["workspace", "plan_override_by"]
-    autocomplete_fields: list = []
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).exclude(plan_override="")
+    list_filter = [("plan_override", admin.EmptyFieldListFilter)]
 
     def get_readonly_fields(self, request, obj=None):
         return ["workspace"] if obj else []

@@ -59,11 +59,18 @@ def _build_idempotency_key():
 
 
 # Our models without a factory of their own (audit and bookkeeping rows nobody builds in other tests).
+def _build_plan_override():
+    from billing.models import PlanOverride
+
+    return PlanOverride.objects.get(pk=_build_billing_state().pk)
+
+
 BUILDERS = {
     "accounts.AuthEvent": _build_auth_event,
     "workspaces.Onboarding": _build_onboarding,
     "ai.AIResultCache": _build_ai_cache,
     "billing.BillingState": _build_billing_state,
+    "billing.PlanOverride": _build_plan_override,
     "orbit.IdempotencyKey": _build_idempotency_key,
 }
 
@@ -100,9 +107,7 @@ def test_staff_open_the_change_page_and_run_each_action(staff_client, model):
     assert staff_client.get(_url(model, "change", obj.pk)).status_code == 200
     request = staff_client.get(_url(model, "changelist")).wsgi_request
     for action in admin.site._registry[model].get_actions(request):
-        response = staff_client.post(
-            _url(model, "changelist"), {"action": action, ACTION_CHECKBOX_NAME: [str(obj.pk)]}
-        )
+        response = staff_client.post(_url(model, "changelist"), {"action": action, ACTION_CHECKBOX_NAME: [str(obj.pk)]})
         assert response.status_code in (200, 302), f"{action}: {response.status_code}"
 
 
