@@ -24,6 +24,7 @@ from django_q.tasks import schedule
 
 from documents import text_extraction
 from documents.models import Document, DocumentPage
+from documents.services.lifecycle import mark_failed
 from orbit.blobstore import BlobMissing, BlobUnavailable, get_blob_store
 from workspaces import activity
 from workspaces.activity import Verb
@@ -60,17 +61,15 @@ def _claim(document_id: str) -> tuple[Document, object] | None:
 
 
 def _fail(document: Document, claim, message: str) -> bool:
-    with transaction.atomic():
-        changed = claim.update(status=Document.Status.FAILED, error=message, claimed_at=None, updated_at=timezone.now())
-        if changed:
-            activity.record(
-                workspace=document.workspace,
-                actor=None,
-                verb=Verb.DOCUMENT_FAILED,
-                target=document,
-                metadata={"filename": document.filename, "stage": "processing", "run": document.processing_run},
-            )
-    return bool(changed)
+    return mark_failed(
+        document,
+        rows=claim,
+        message=message,
+        actor=None,
+        stage="processing",
+        metadata={"run": document.processing_run},
+        claimed_at=None,
+    )
 
 
 def _retry_later(document: Document, claim, reason: str) -> str:

@@ -10,7 +10,7 @@ from documents.models import Document
 
 @receiver(post_delete, sender=Document, dispatch_uid="documents.remove_blobs_of_deleted_document")
 def remove_blobs_of_deleted_document(sender, instance: Document, **kwargs) -> None:
-    from documents.services import _discard
+    from documents.services import discard
 
     keys = (instance.storage_key, instance.upload_key)
-    transaction.on_commit(lambda: _discard(*keys), using=kwargs.get("using"))
+    transaction.on_commit(lambda: discard(*keys), using=kwargs.get("using"))
