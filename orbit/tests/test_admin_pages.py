@@ -50,6 +50,14 @@ def _build_billing_state():
     return BillingState.objects.create(workspace=WorkspaceFactory())
 
 
+def _build_plan_override():
+    from billing.models import PlanOverride
+
+    state = _build_billing_state()  # the override admin lists only states with an override set
+    PlanOverride.objects.filter(pk=state.pk).update(plan_override="team", plan_override_reason="Demo customer")
+    return PlanOverride.objects.get(pk=state.pk)
+
+
 def _build_idempotency_key():
     from orbit.models import IdempotencyKey
 
