@@ -67,12 +67,6 @@ def _build_idempotency_key():
 
 
 # Our models without a factory of their own (audit and bookkeeping rows nobody builds in other tests).
-def _build_plan_override():
-    from billing.models import PlanOverride
-
-    return PlanOverride.objects.get(pk=_build_billing_state().pk)
-
-
 BUILDERS = {
     "accounts.AuthEvent": _build_auth_event,
     "workspaces.Onboarding": _build_onboarding,
