@@ -5,11 +5,14 @@ only implement `_call` with their SDK."""
 import json
 import re
 
+from opentelemetry.trace import SpanKind, get_tracer
 from pydantic import BaseModel
 
 from ai.providers import prompts, schemas
 from ai.providers.base import Answer, Provider, Usage
 from ai.providers.chunking import chunk_pages, estimate_tokens
+
+_tracer = get_tracer("orbit.ai")
 
 # Room kept in the input budget for the instructions and the JSON schema.
 INSTRUCTION_TOKENS = 1500
@@ -117,6 +120,19 @@ class ModelProvider(Provider):
         Raises ProviderUnavailable or InvalidAnswer."""
         raise NotImplementedError
 
+    def _traced_call(self, **request):
+        """`_call` inside a client span (a no-op unless OpenTelemetry is configured): the SDKs' HTTP client is not
+        instrumented, so this span is what shows a model call, its model and tokens, in a request's trace."""
+        with _tracer.start_as_current_span(
+            f"ai.{self.name} {request['tool_name']}",
+            kind=SpanKind.CLIENT,
+            attributes={"gen_ai.system": self.name, "gen_ai.request.model": self.model},
+        ) as span:
+            parsed, tokens_in, tokens_out = self._call(**request)
+            span.set_attribute("gen_ai.usage.input_tokens", tokens_in)
+            span.set_attribute("gen_ai.usage.output_tokens", tokens_out)
+            return parsed, tokens_in, tokens_out
+
     def _budget(self, *fixed: str) -> int:
         return max(self.max_input_tokens - INSTRUCTION_TOKENS - sum(estimate_tokens(t) for t in fixed), 500)
 
@@ -140,7 +156,7 @@ class ModelProvider(Provider):
                 f"Draft the scope sections found in {where}the client documents above, as the tool/schema asks. "
                 f"{outline}"
             ).strip()
-            parsed, tokens_in, tokens_out = self._call(
+            parsed, tokens_in, tokens_out = self._traced_call(
                 system=prompts.system_prompt(prompts.EXTRACT, [marker]),
                 data=[block],
                 instruction=instruction,
@@ -164,7 +180,7 @@ class ModelProvider(Provider):
         )
         section_block, section_marker = prompts.wrap_data(target, "SECTION TO IMPROVE")
         usage = Usage(chunks=1)
-        parsed, tokens_in, tokens_out = self._call(
+        parsed, tokens_in, tokens_out = self._traced_call(
             system=prompts.system_prompt(prompts.SUGGEST, [scope_marker, section_marker]),
             data=[scope_block, section_block],
             instruction="Give 3 to 5 suggestions for the section to improve, as the tool/schema asks.",
@@ -191,7 +207,7 @@ class ModelProvider(Provider):
                 data.append(block)
                 markers.append(marker)
             where = f" (documents part {number} of {len(chunks)})" if len(chunks) > 1 else ""
-            parsed, tokens_in, tokens_out = self._call(
+            parsed, tokens_in, tokens_out = self._traced_call(
                 system=prompts.system_prompt(prompts.ANALYZE, markers),
                 data=data,
                 instruction=f"Analyze the scope against the client documents{where}, as the tool/schema asks.",

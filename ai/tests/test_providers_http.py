@@ -217,3 +217,28 @@ def test_a_document_needing_several_chunks(provider, standin, editor, workspace,
     sections = list(run.scope.sections.order_by("position"))
     assert [s.title for s in sections] == [f"{n}. Work package {n}" for n in range(1, 7)]
     assert [s.sources[0]["page"] for s in sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_each_model_call_is_a_client_span_with_model_and_tokens(
+    provider, standin, editor, workspace, brief, run_jobs, monkeypatch
+):
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from ai.providers import llm
+
+    exporter = InMemorySpanExporter()
+    tracing = TracerProvider()  # a local provider: the process-wide one stays off, as without configuration
+    tracing.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(llm, "_tracer", tracing.get_tracer("test"))
+    standin.reply(good(provider))
+    run = extract(editor, workspace, brief, run_jobs)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error_message
+    [span] = exporter.get_finished_spans()
+    assert span.name.startswith(f"ai.{provider} ")
+    assert span.attributes["gen_ai.system"] == provider
+    assert span.attributes["gen_ai.request.model"] == run.model
+    assert (span.attributes["gen_ai.usage.input_tokens"], span.attributes["gen_ai.usage.output_tokens"]) == (1000, 200)
+    assert "text" not in " ".join(span.attributes)  # metadata only, never the document or the prompt
