@@ -11,7 +11,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from ai.builtin import classify, rules
+from ai.builtin import classify, patterns, rules, suggestions
 
 COVERED = 80
 PARTIAL = 60
@@ -88,7 +88,7 @@ def find_requirements(pages) -> list[dict]:
     seen: set[str] = set()
     for page in pages:
         for sentence in sentences(page.text):
-            if not rules.REQUIREMENT.search(sentence) or len(sentence.split()) < 5:
+            if not patterns.REQUIREMENT.search(sentence) or len(sentence.split()) < 5:
                 continue
             key = sentence.lower()
             if key in seen:
@@ -184,4 +184,4 @@ def analyze(scope: dict, sections: list[dict], pages) -> dict:
 
 
 def suggest(section: dict, scope: dict) -> list[dict]:
-    return rules.suggestions(section, scope)
+    return suggestions.suggestions(section, scope)
