@@ -74,3 +74,38 @@ class OrbitJWTScheme(SimpleJWTScheme):
 
     target_class = "orbit.authentication.JWTAuthentication"
     name = "jwtAuth"
+
+
+def _without_nullable(schema: dict) -> dict:
+    """One schema object in OpenAPI 3.1 form: `nullable: true` (3.0) becomes a `null` type or a `null` branch."""
+    if not schema.pop("nullable", False):
+        return schema
+    if isinstance(schema.get("type"), str):
+        schema["type"] = [schema["type"], "null"]
+    elif isinstance(schema.get("type"), list):
+        schema["type"] = [*schema["type"], *(["null"] if "null" not in schema["type"] else [])]
+    elif "$ref" in schema or "allOf" in schema:
+        branch = {"$ref": schema.pop("$ref")} if "$ref" in schema else {"allOf": schema.pop("allOf")}
+        schema["oneOf"] = [branch, {"type": "null"}]
+    elif "oneOf" in schema or "anyOf" in schema:
+        schema["oneOf" if "oneOf" in schema else "anyOf"].append({"type": "null"})
+    return schema
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            _walk(value)
+        _without_nullable(node)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value)
+
+
+def nullable_as_oas31(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry. The schema is OpenAPI 3.1 (`OAS_VERSION`), where `nullable` does not exist:
+    drf-spectacular converts the fields it builds, not the raw schemas of libraries (DRF's paginator answers
+    `nullable` for `next`/`previous`) or of `extend_schema_field`. Convert what is left, so a strict validator
+    accepts every null the server sends."""
+    _walk(result)
+    return result
