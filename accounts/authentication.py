@@ -3,6 +3,7 @@
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.contrib.django_allauth import XSessionTokenAuthenticationScheme
+from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 
 
@@ -14,7 +15,14 @@ class StrictXSessionTokenAuthentication(XSessionTokenAuthentication):
 
 
 class CSRFSessionAuthentication(SessionAuthentication):
-    """The browser client's cookie session (after the Google redirect flow); CSRF-checked as DRF does."""
+    """The browser client's cookie session (after the Google redirect flow); CSRF-checked as DRF does, refused with
+    the same 403 `csrf_failed` as Django's CSRF middleware answers (DRF's own check would say `permission_denied`)."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc.detail), code="csrf_failed") from exc
 
 
 class StrictXSessionTokenScheme(XSessionTokenAuthenticationScheme):

@@ -3,11 +3,17 @@
 import re
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
+from accounts.tests.factories import DEFAULT_PASSWORD
+from orbit.testing import assert_error
+
 APP = "/_allauth/app/v1"
 STRONG_PASSWORD = "violet-harbour-tangerine-42"
+VERIFY_PREFIX = f"{settings.FRONTEND_URL}/verify-email/"
+RESET_PREFIX = f"{settings.FRONTEND_URL}/reset-password/"
 
 
 class AppClient:
@@ -56,3 +62,66 @@ def last_mail_link(prefix: str) -> str:
 
 def bearer(access_token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {access_token}"}
+
+
+def allauth_error(response, status: int, code: str, *, param: str | None = None) -> None:
+    """allauth's own refusal shape (`/_allauth/...`): `{"status": <status>, "errors": [{"code": <code>, ...}]}`,
+    optionally naming `param`."""
+    assert response.status_code == status, f"{response.status_code} {response.content[:300]!r}"
+    assert response.body["status"] == status, response.body
+    assert code in error_codes(response), response.body
+    if param is not None:
+        assert param in [error.get("param") for error in response.body["errors"]], response.body
+
+
+def not_signed_in(response, *, pending: tuple = ()) -> None:
+    """allauth's 401: nobody is signed in, no token pair was handed out, and `pending` are the flows left to do
+    (`("verify_email",)` after a sign-up; none after a refused or ended session)."""
+    assert response.status_code == 401, f"{response.status_code} {response.content[:300]!r}"
+    assert response.body["meta"]["is_authenticated"] is False, response.body
+    assert "access_token" not in response.body["meta"]
+    assert [flow["id"] for flow in response.body["data"]["flows"] if flow.get("is_pending")] == list(pending)
+
+
+def session_gone(response) -> None:
+    """allauth's 410: the session token no longer names a session."""
+    assert response.status_code == 410, f"{response.status_code} {response.content[:300]!r}"
+    assert response.body["status"] == 410
+    assert not response.body["meta"]["is_authenticated"]
+
+
+def refresh_refused(app, refresh_token: str, **kwargs) -> None:
+    """allauth answers a refresh token our strategy refuses with a bare `{"status": 400}`, and nothing is issued."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    issued = OutstandingToken.objects.count()
+    response = app.post("tokens/refresh", {"refresh_token": refresh_token}, **kwargs)
+    assert response.status_code == 400, f"{response.status_code} {response.content[:300]!r}"
+    assert response.body == {"status": 400}
+    assert OutstandingToken.objects.count() == issued
+
+
+def sign_up(app, email="new.person@example.com", password=STRONG_PASSWORD, full_name="Ada Lovelace"):
+    return app.post("auth/signup", {"email": email, "password": password, "full_name": full_name})
+
+
+def sign_in(app, email, password=DEFAULT_PASSWORD):
+    return app.post("auth/login", {"email": email, "password": password})
+
+
+def signed_in(user):
+    app = AppClient()
+    response = sign_in(app, user.email)
+    assert response.status_code == 200, response.body
+    return app, response.body["meta"]
+
+
+def exchange_refused(session_token: str | None, code: str, **headers) -> None:
+    """POST /api/auth/token/ with this session token (or none) is a 401 `code` and issues no token pair."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    issued = OutstandingToken.objects.count()
+    if session_token is not None:
+        headers["HTTP_X_SESSION_TOKEN"] = session_token
+    assert_error(Client().post("/api/auth/token/", **headers), 401, code)
+    assert OutstandingToken.objects.count() == issued

@@ -8,12 +8,14 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.test import Client
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import AuthEvent, User
 from accounts.tests.conftest import GOOGLE_CLIENT_ID
 from accounts.tests.factories import UserFactory
 from accounts.tests.fake_google import make_key_and_cert
-from accounts.tests.helpers import AppClient, bearer, error_codes
+from accounts.tests.helpers import AppClient, allauth_error, bearer, error_codes, not_signed_in
+from orbit.testing import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +78,14 @@ class TestIdTokenFlow:
 
     def test_unknown_key_id_is_refused(self, google):
         response = token_login(AppClient(), google.id_token(kid="not-a-google-key"))
-        assert response.status_code == 400
+        allauth_error(response, 400, "invalid_token")
         assert not User.objects.exists()
 
     def test_tampered_payload_is_refused(self, google):
         header, payload, signature = google.id_token().split(".")
         _, other_payload, _ = google.id_token(email="mallory@example.com").split(".")
         response = token_login(AppClient(), f"{header}.{other_payload}.{signature}")
-        assert response.status_code == 400
+        allauth_error(response, 400, "invalid_token")
         assert not User.objects.filter(email="mallory@example.com").exists()
 
     def test_replayed_token_is_refused(self, google):
@@ -95,14 +97,14 @@ class TestIdTokenFlow:
 
     def test_unconfigured_client_id_is_refused(self, google):
         response = token_login(AppClient(), google.id_token(), client_id="unknown.apps.googleusercontent.com")
-        assert response.status_code == 400
+        allauth_error(response, 400, "invalid_token")
         assert not User.objects.exists()
 
     def test_unverified_google_email_gets_no_tokens(self, google):
         app = AppClient()
         response = token_login(app, google.id_token(email_verified=False))
-        assert response.status_code == 401
-        assert "access_token" not in response.body.get("meta", {})
+        not_signed_in(response, pending=("verify_email",))
+        assert not OutstandingToken.objects.exists()
 
 
 def browser_client_with_csrf() -> Client:
@@ -150,7 +152,8 @@ class TestRedirectFlow:
 
         # The SPA trades the cookie session for its token pair (CSRF-checked like any cookie write).
         refused = browser.post("/api/auth/token/", content_type="application/json")
-        assert refused.status_code == 403
+        assert_error(refused, 403, "csrf_failed")
+        assert not OutstandingToken.objects.exists()
         traded = browser.post(
             "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
         )
@@ -161,7 +164,9 @@ class TestRedirectFlow:
         app = AppClient()
         assert app.get("auth/session", session_token=pair["session_token"]).status_code == 200
         assert app.post("tokens/refresh", {"refresh_token": pair["refresh_token"]}).status_code == 200
-        assert browser.get("/_allauth/browser/v1/auth/session").status_code == 401  # cookie session ended
+        ended = browser.get("/_allauth/browser/v1/auth/session")
+        ended.body = ended.json()
+        not_signed_in(ended)  # cookie session ended
         assert AuthEvent.objects.filter(kind="tokens_exchanged", reason="cookie").exists()
 
     def test_bad_code_redirects_with_error_and_nothing_to_exchange(self, google):
@@ -174,7 +179,7 @@ class TestRedirectFlow:
         response = browser.post(
             "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
         )
-        assert response.status_code == 401
+        assert_error(response, 401, "not_authenticated")
         assert not User.objects.exists()
 
     def test_forged_state_is_refused(self, google):
@@ -189,12 +194,10 @@ class TestRedirectFlow:
         back = urlparse(consent.headers["Location"])
         finished = browser.get(back.path, {k: v[0] for k, v in parse_qs(back.query).items()})
         assert not User.objects.exists()
-        assert (
-            browser.post(
-                "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
-            ).status_code
-            == 401
+        exchange = browser.post(
+            "/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
         )
+        assert_error(exchange, 401, "not_authenticated")
         assert finished.status_code == 302
         assert finished["Location"].startswith(f"{settings.FRONTEND_URL}/login/error?error=")
         assert google.token_requests == []  # the code was never sent to the token endpoint
