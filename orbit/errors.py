@@ -124,3 +124,33 @@ ERROR_CODES = {
     "invitation_revoked": "The invitation was revoked.",
     "email_mismatch": "The invitation is for another email address, or that address is not verified yet.",
 }
+
+# The codes each HTTP status can carry; the schema documents each status's envelope with these (orbit/error_schemas.py).
+# orbit/tests/test_schema_errors.py checks that every OrbitError's code is listed under its status.
+CODES_BY_STATUS = {
+    400: ("validation_error", "parse_error", "bad_request"),
+    401: (
+        "not_authenticated",
+        "authentication_failed",
+        "bad_authorization_header",
+        "token_not_valid",
+        "password_changed",
+        "user_inactive",
+        "user_not_found",
+    ),
+    402: ("plan_limit_exceeded",),
+    403: ("permission_denied", "csrf_failed", "email_mismatch"),
+    404: ("not_found",),
+    405: ("method_not_allowed",),
+    406: ("not_acceptable",),
+    409: ("conflict", "last_owner", "already_member", "invitation_used"),
+    410: ("invitation_expired", "invitation_revoked"),
+    411: ("length_required",),
+    412: ("precondition_failed",),
+    413: ("payload_too_large",),
+    415: ("unsupported_media_type",),
+    422: ("idempotency_key_reused", "malware_detected"),
+    429: ("rate_limited",),
+    500: ("server_error",),
+    503: ("service_unavailable", "ai_unavailable"),
+}

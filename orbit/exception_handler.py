@@ -79,6 +79,9 @@ def exception_handler(exc, context):
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(math.ceil(exc.wait))
         code, message, details = _from_api_exception(exc)
+        if isinstance(exc, exceptions.UnsupportedMediaType) and context.get("request") is not None:
+            # Every 415 says what is accepted: here the body types this view parses.
+            details["accepted"] = [parser.media_type for parser in context["request"].parsers]
         set_rollback()
         return Response(envelope(code, message, details), status=exc.status_code, headers=headers)
 

@@ -3,9 +3,11 @@ parameters its decorators add (`@idempotent`, `@if_match`, `@sends_etag`, `@answ
 comes from the code that does the work instead of being repeated by hand in each view."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
+from orbit.error_schemas import DETAILS_BY_STATUS, FIELD_ERRORS, envelope_schema
 from orbit.errors import ERROR_CODES
 from orbit.internals import ResponsesAutoSchema
 
@@ -58,7 +60,7 @@ class AutoSchema(ResponsesAutoSchema):
         contract = self._contract()
         # 403 for reads too: some lists need a role above viewer (e.g. invitations need admin).
         for code in (*COMMON_ERROR_STATUSES, *sorted(contract.get("statuses", ()))):
-            responses.setdefault(code, self.response_for(ErrorEnvelopeSerializer, code, direction))
+            responses.setdefault(code, self.error_response(code, direction))
         for name, (description, statuses) in contract.get("headers", {}).items():
             for code, response in responses.items():
                 if code in statuses or ("2xx" in statuses and code.startswith("2")):
@@ -67,6 +69,21 @@ class AutoSchema(ResponsesAutoSchema):
                         "description": description,
                     }
         return responses
+
+    def error_response(self, code: str, direction: str) -> dict:
+        """The error envelope of status `code`, with the `details` that status carries (orbit/error_schemas.py)."""
+        if code not in DETAILS_BY_STATUS:
+            return self.response_for(ErrorEnvelopeSerializer, code, direction)
+        # Every status's envelope is a component, documented or not yet, so clients can name each one.
+        components = {"FieldErrors": FIELD_ERRORS}
+        for status in DETAILS_BY_STATUS:
+            name, _, schema = envelope_schema(status)
+            components[name] = schema
+        for name, schema in components.items():
+            self.registry.register_on_missing(ResolvedComponent(name, ResolvedComponent.SCHEMA, schema, name))
+        name, description, _ = envelope_schema(code)
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        return self.response_for(OpenApiResponse(response=ref, description=description), code, direction)
 
 
 class OrbitJWTScheme(SimpleJWTScheme):

@@ -102,7 +102,11 @@ def confirm_upload(*, document: Document, actor) -> Document:
                 document,
                 UnsupportedMediaType(
                     f"The file was declared as {document.content_type} but its contents are {detection.description}.",
-                    details={"declared": document.content_type, "detected": detection.content_type},
+                    details={
+                        "declared": document.content_type,
+                        "detected": detection.content_type,
+                        "accepted": list(file_types.ACCEPTED_TYPES),
+                    },
                 ),
                 actor=actor,
             )

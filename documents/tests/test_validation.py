@@ -125,7 +125,9 @@ def test_type_is_decided_from_the_bytes(editor, workspace, local_storage):
     png = samples.png_of_text(["hello"])
     document, response = _send_and_confirm(editor, workspace, data=png, content_type="application/pdf")
     _assert_rejected(response, document, local_storage, status=415, code="unsupported_media_type")
-    assert response.json()["error"]["details"] == {"declared": "application/pdf", "detected": "image/png"}
+    details = response.json()["error"]["details"]
+    assert (details["declared"], details["detected"]) == ("application/pdf", "image/png")
+    assert "image/png" in details["accepted"]  # every 415 says what is accepted (issue 9)
 
 
 def test_pdf_named_and_declared_as_text_is_refused(editor, workspace, local_storage):

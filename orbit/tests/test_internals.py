@@ -96,7 +96,7 @@ def test_the_schema_hook_documents_the_envelope_on_decorated_and_plain_operation
     me = schema["paths"]["/api/me/"]["get"]["responses"]  # a plain view
     transfer = next(v for k, v in schema["paths"].items() if "transfer-ownership" in k)["post"]["responses"]
     for responses in (me, transfer):  # transfer-ownership is @extend_schema(responses=...)
-        assert responses["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
+        assert responses["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/NotAuthenticatedError")
 
 
 @pytest.mark.django_db

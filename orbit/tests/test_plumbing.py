@@ -178,12 +178,12 @@ def test_schema_generates_without_warnings_and_documents_the_envelope(db, tmp_pa
     # --fail-on-warn turns every drf-spectacular warning or error into a failure.
     call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(target))
     schema = json.loads(target.read_text())
-    assert "ErrorEnvelope" in schema["components"]["schemas"]
+    assert "NotAuthenticatedError" in schema["components"]["schemas"]  # one envelope per status (issue 9)
     me = schema["paths"]["/api/me/"]["get"]["responses"]
-    assert me["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
+    assert me["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/NotAuthenticatedError")
     assert schema["externalDocs"]["url"] == "/_allauth/openapi.html"
     invitations = schema["paths"]["/api/workspaces/{workspace_id}/invitations/"]["get"]["responses"]
-    assert invitations["403"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
+    assert invitations["403"]["content"]["application/json"]["schema"]["$ref"].endswith("/PermissionDeniedError")
 
 
 def test_pagination_limit_is_capped():

@@ -51,7 +51,9 @@ def test_if_match_updates_document_the_header_the_412_and_etag(paths, path, meth
     assert "If-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}
     assert "ETag" in operation["responses"]["200"]["headers"]
     assert "ETag" in operation["responses"]["412"]["headers"]
-    assert operation["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorEnvelope")
+    assert operation["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/PreconditionFailedError"
+    )
 
 
 @pytest.mark.parametrize(
