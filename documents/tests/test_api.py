@@ -1,12 +1,16 @@
 """Roles (SPEC §3) and isolation on every documents route, list shape and query counts, read endpoints."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
-from documents.models import Document
+from documents.models import Document, DocumentPage
 from documents.tests import flow
 from documents.tests.factories import DocumentFactory, DocumentPageFactory
+from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from workspaces.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +41,16 @@ ROUTES = [
 ]
 
 
+def _everything():
+    """What a refused call must leave as it was: every document and page, and the activity feed."""
+    return Document.objects.all(), DocumentPage.objects.all(), ActivityEvent.objects.all()
+
+
+def _files(storage) -> list[str]:
+    root = Path(storage.path(""))
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
 def _call(client, method, workspace, document, suffix):
     url = _url(workspace) if suffix is None else _url(workspace, document, suffix)
     if method == "post" and suffix is None:
@@ -47,16 +61,15 @@ def _call(client, method, workspace, document, suffix):
 @pytest.mark.parametrize(("method", "suffix", "minimum"), ROUTES)
 def test_non_member_gets_404_on_every_route(method, suffix, minimum, workspace, make_client, user):
     document = DocumentFactory(workspace=workspace)
-    response = _call(make_client(user), method, workspace, document, suffix)
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    with unchanged(*_everything()):
+        assert_error(_call(make_client(user), method, workspace, document, suffix), 404, "not_found")
 
 
 @pytest.mark.parametrize(("method", "suffix", "minimum"), ROUTES)
 def test_anonymous_is_refused_on_every_route(method, suffix, minimum, workspace):
     document = DocumentFactory(workspace=workspace)
-    response = _call(APIClient(), method, workspace, document, suffix)
-    assert response.status_code == 401
+    with unchanged(*_everything()):
+        assert_error(_call(APIClient(), method, workspace, document, suffix), 401, "not_authenticated")
 
 
 @pytest.mark.parametrize(("method", "suffix", "minimum"), ROUTES)
@@ -71,11 +84,13 @@ def test_role_table(method, suffix, minimum, role, member, workspace, local_stor
         local_storage.save(document.upload_key, ContentFile(b"some plain text"))
     else:
         document = DocumentFactory(workspace=workspace, status=Document.Status.FAILED)
-    response = _call(client, method, workspace, document, suffix)
     if ROLES.index(role) < ROLES.index(minimum):
-        assert response.status_code == 403, response.content
-        assert response.json()["error"]["code"] == "permission_denied"
+        files = _files(local_storage)
+        with unchanged(*_everything()):
+            assert_error(_call(client, method, workspace, document, suffix), 403, "permission_denied")
+        assert _files(local_storage) == files
     else:
+        response = _call(client, method, workspace, document, suffix)
         assert response.status_code in (200, 201, 202, 204), response.content
 
 
@@ -85,17 +100,15 @@ def test_another_workspaces_document_is_not_found_through_my_workspace(
 ):
     client = member("owner")
     foreign = DocumentFactory(workspace=other_workspace)
-    response = _call(client, method, workspace, foreign, suffix)
-    assert response.status_code == 404
-    foreign.refresh_from_db()
-    assert foreign.status == Document.Status.COMPLETED
+    with unchanged(*_everything()):
+        assert_error(_call(client, method, workspace, foreign, suffix), 404, "not_found")
 
 
 def test_uploading_into_another_workspace_is_impossible(member, other_workspace):
     client = member("owner")  # owner of `workspace`, stranger to `other_workspace`
-    response = flow.ask(client, other_workspace, filename="a.txt", data=b"abc", content_type="text/plain")
-    assert response.status_code == 404
-    assert not Document.objects.filter(workspace=other_workspace).exists()
+    with unchanged(*_everything()):
+        response = flow.ask(client, other_workspace, filename="a.txt", data=b"abc", content_type="text/plain")
+        assert_error(response, 404, "not_found")
 
 
 def test_list_is_scoped_light_and_filterable(member, workspace, other_workspace):
@@ -112,7 +125,7 @@ def test_list_is_scoped_light_and_filterable(member, workspace, other_workspace)
     only_failed = client.get(_url(workspace), {"status": "failed"}).json()["results"]
     assert [r["id"] for r in only_failed] == [str(failed.id)]
     assert only_failed[0]["error"] == "The PDF is damaged."
-    assert client.get(_url(workspace), {"status": "nonsense"}).status_code == 400
+    assert "status" in assert_error(client.get(_url(workspace), {"status": "nonsense"}), 400, "validation_error")
 
 
 def test_list_ordering_whitelist(member, workspace):
@@ -158,7 +171,8 @@ def test_text_and_pages_endpoints(member, workspace):
     assert [(p["number"], p["text"]) for p in pages] == [(1, "one"), (2, "two"), (3, "three")]
     page_two = client.get(_url(workspace, document, "pages"), {"number": 2}).json()["results"]
     assert [p["text"] for p in page_two] == ["two"]
-    assert client.get(_url(workspace, document, "pages"), {"number": "x"}).status_code == 400
+    refused = client.get(_url(workspace, document, "pages"), {"number": "x"})
+    assert assert_error(refused, 400, "validation_error") == {"number": ["Not a page number."]}
 
 
 def test_download_link_serves_the_file_to_whoever_holds_it(member, workspace, local_storage):
@@ -174,13 +188,13 @@ def test_download_link_serves_the_file_to_whoever_holds_it(member, workspace, lo
     assert response["Content-Disposition"].startswith("attachment;")
     # An upload token is not a download token.
     upload_like = path.replace("token=", "token=x")
-    assert APIClient().get(upload_like).status_code == 404
+    assert_error(APIClient().get(upload_like), 404, "not_found")
 
 
 def test_download_of_a_rejected_file_is_not_found(member, workspace):
     client = member("viewer")
     document = DocumentFactory(workspace=workspace, status=Document.Status.FAILED, blob_stored=False)
-    assert client.get(_url(workspace, document, "download")).status_code == 404
+    assert_error(client.get(_url(workspace, document, "download")), 404, "not_found")
 
 
 def test_delete_removes_blob_usage_and_records_event(member, workspace, local_storage):
@@ -206,7 +220,8 @@ def test_fresh_upload_url_only_while_pending(member, workspace):
     pending = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=False)
     assert client.post(_url(workspace, pending, "upload-url")).json()["method"] == "PUT"
     done = DocumentFactory(workspace=workspace)
-    assert client.post(_url(workspace, done, "upload-url")).status_code == 409
+    with unchanged(*_everything()):
+        assert_error(client.post(_url(workspace, done, "upload-url")), 409, "conflict")
 
 
 def test_upload_linked_to_a_scope_takes_its_project(member, workspace):
@@ -243,11 +258,9 @@ def test_links_to_another_workspaces_project_or_scope_are_not_found(member, work
     }
     assert not Document.objects.filter(workspace=workspace).exists()
     document = DocumentFactory(workspace=workspace)
-    response = client.patch(_url(workspace, document, ""), {field: str(foreign.id)})
-    assert response.status_code == 404
-    assert response.json()["error"]["details"] == {field: [str(foreign.id)]}
-    document.refresh_from_db()
-    assert (document.project_id, document.scope_id) == (None, None)
+    with unchanged(*_everything()):
+        response = client.patch(_url(workspace, document, ""), {field: str(foreign.id)})
+        assert assert_error(response, 404, "not_found") == {field: [str(foreign.id)]}
 
 
 def test_rename_link_and_unlink(member, workspace):
@@ -261,9 +274,11 @@ def test_rename_link_and_unlink(member, workspace):
     body = client.patch(_url(workspace, document, ""), {"filename": "RFP final.pdf", "scope_id": str(scope.id)}).json()
     assert body["filename"] == "RFP final.pdf"
     assert (body["project_id"], body["scope_id"]) == (str(project.id), str(scope.id))
-    mismatch = client.patch(_url(workspace, document, ""), {"project_id": str(other_project.id)})
-    assert mismatch.status_code == 400  # the scope belongs to another project
-    assert mismatch.json()["error"]["details"] == {"scope_id": ["The scope belongs to another project."]}
+    with unchanged(*_everything()):
+        mismatch = client.patch(_url(workspace, document, ""), {"project_id": str(other_project.id)})
+        assert assert_error(mismatch, 400, "validation_error") == {
+            "scope_id": ["The scope belongs to another project."]
+        }
     body = client.patch(_url(workspace, document, ""), {"scope_id": None, "project_id": None}).json()
     assert (body["project_id"], body["scope_id"]) == (None, None)
     assert ActivityEvent.objects.filter(verb="document.updated", target_id=str(document.id)).count() == 2
@@ -276,7 +291,9 @@ def test_filename_keeps_only_the_last_path_part(member, workspace):
     assert document["filename"] == "Brief März.pdf"
     stored = Document.objects.get(pk=document["id"])
     assert stored.storage_key == f"documents/{workspace.id}/{stored.id}/Brief_März.pdf"
-    assert client.post(_url(workspace), {**body, "filename": "a/ "}).status_code == 400
+    with unchanged(*_everything()):
+        refused = client.post(_url(workspace), {**body, "filename": "a/ "})
+        assert "filename" in assert_error(refused, 400, "validation_error")
 
 
 @pytest.mark.parametrize("pages", [1, 10])
@@ -294,8 +311,7 @@ def test_pages_query_count_is_constant(pages, member, workspace, django_assert_n
 def test_names_without_a_usable_key_part_still_get_a_safe_key_or_a_clear_error(member, workspace, name):
     response = member("editor").post(_url(workspace), {"filename": name, "size": 3, "content_type": "text/plain"})
     if name in ("..", ".", "/.."):
-        assert response.status_code == 400
-        assert "filename" in response.json()["error"]["details"]
+        assert "filename" in assert_error(response, 400, "validation_error")
         assert not Document.objects.exists()
         return
     assert response.status_code == 201, response.json()
@@ -309,14 +325,15 @@ def test_names_without_a_usable_key_part_still_get_a_safe_key_or_a_clear_error(m
 @pytest.mark.parametrize("name", ["a\r\nSet-Cookie: x=1.pdf", "tab\there.pdf", "bell\x07.pdf"])
 def test_control_characters_in_names_are_refused_on_create_and_rename(member, workspace, name):
     client = member("editor")
-    response = client.post(_url(workspace), {"filename": name, "size": 3, "content_type": "text/plain"})
-    assert response.status_code == 400
+    with unchanged(*_everything()):
+        response = client.post(_url(workspace), {"filename": name, "size": 3, "content_type": "text/plain"})
+        assert "filename" in assert_error(response, 400, "validation_error")
     assert "control characters" in response.json()["error"]["message"]
     document = DocumentFactory(workspace=workspace, filename="kept.txt")
-    renamed = client.patch(_url(workspace, document, ""), {"filename": name})
-    assert renamed.status_code == 400
-    document.refresh_from_db()
-    assert document.filename == "kept.txt"
+    with unchanged(*_everything()):
+        assert "filename" in assert_error(
+            client.patch(_url(workspace, document, ""), {"filename": name}), 400, "validation_error"
+        )
 
 
 def test_rename_keeps_only_the_last_path_part(member, workspace):
@@ -357,5 +374,4 @@ def test_a_stored_name_with_a_line_break_never_breaks_the_download(member, works
 def test_page_number_that_is_not_a_plain_number_is_a_validation_error(member, workspace, number):
     document = DocumentFactory(workspace=workspace)
     response = member("viewer").get(_url(workspace, document, "pages"), {"number": number})
-    assert response.status_code == 400
-    assert response.json()["error"]["details"] == {"number": ["Not a page number."]}
+    assert assert_error(response, 400, "validation_error") == {"number": ["Not a page number."]}

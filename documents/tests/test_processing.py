@@ -12,6 +12,8 @@ from documents.cleanup import cleanup
 from documents.models import Document, DocumentPage
 from documents.tests import flow, samples
 from documents.tests.factories import DocumentFactory, stored_document
+from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from workspaces.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
@@ -99,13 +101,19 @@ def test_reprocess_replaces_pages_without_duplicates(
     assert _events(document, "document.processed").count() == 2
 
 
-def test_reprocess_refused_while_processing_or_without_file(member, workspace):
+@pytest.mark.parametrize(
+    ("status", "blob_stored"),
+    [
+        pytest.param(Document.Status.PROCESSING, True, id="processing"),
+        pytest.param(Document.Status.FAILED, False, id="no-file"),
+    ],
+)
+def test_reprocess_refused_while_processing_or_without_file(member, workspace, status, blob_stored):
     editor = member("editor")
-    busy = DocumentFactory(workspace=workspace, status=Document.Status.PROCESSING)
-    gone = DocumentFactory(workspace=workspace, status=Document.Status.FAILED, blob_stored=False)
-    for document in (busy, gone):
+    document = DocumentFactory(workspace=workspace, status=status, blob_stored=blob_stored)
+    with unchanged(Document.objects.all(), ActivityEvent.objects.all()):
         response = editor.post(f"/api/workspaces/{workspace.id}/documents/{document.id}/reprocess/")
-        assert response.status_code == 409
+        assert_error(response, 409, "conflict")
 
 
 @pytest.mark.parametrize(

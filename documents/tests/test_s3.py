@@ -17,7 +17,7 @@ from documents.tests import flow, samples
 from documents.tests.conftest import BUCKET, s3_storage_settings
 from documents.tests.factories import DocumentFactory
 from orbit.blobstore import get_blob_store
-from orbit.testing import free_port
+from orbit.testing import assert_error, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_presigned_put_confirm_process_and_download(
     assert "Brief 2026.pdf" in downloaded.headers["Content-Disposition"]
 
     # Objects are private: the same object without a signature is refused.
-    assert requests.get(f"{moto_endpoint}/{BUCKET}/{key}", timeout=10).status_code == 403
+    assert requests.get(f"{moto_endpoint}/{BUCKET}/{key}", timeout=10).status_code == 403  # S3's own, bodiless
 
     # The presigned PUT is still within its lifetime, but it points at the upload key: sending other bytes
     # there now changes nothing that is stored, downloaded or processed.
@@ -97,7 +97,7 @@ def test_s3_type_mismatch_deletes_the_object(s3_storage, moto_endpoint, member, 
     key = get_blob_store().object_key(document.upload_key)
     assert _object_exists(moto_endpoint, key)
     response = flow.confirm(editor, workspace, document.id)
-    assert response.status_code == 415
+    assert_error(response, 415, "unsupported_media_type")
     assert not _object_exists(moto_endpoint, key)
     assert not _object_exists(moto_endpoint, get_blob_store().object_key(document.storage_key))
     document.refresh_from_db()
@@ -180,7 +180,7 @@ def test_s3_confirm_before_upload_is_a_conflict(s3_storage, member, workspace):
     editor = member("editor")
     asked = flow.ask(editor, workspace, filename="x.txt", data=b"abc", content_type="text/plain")
     response = flow.confirm(editor, workspace, asked.json()["document"]["id"])
-    assert response.status_code == 409
+    assert_error(response, 409, "conflict")
     assert Document.objects.get().status == Document.Status.PENDING
 
 

@@ -5,6 +5,8 @@ import pytest
 from billing.plans import MB
 from documents.models import Document
 from documents.tests import flow, samples
+from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from workspaces.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
@@ -180,8 +182,8 @@ def test_docx_compression_ratio_is_limited(editor, workspace, local_storage):
 
 def test_confirm_before_upload_is_a_conflict_and_changes_nothing(editor, workspace):
     asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
-    response = flow.confirm(editor, workspace, asked.json()["document"]["id"])
-    assert response.status_code == 409
+    with unchanged(Document.objects.all(), ActivityEvent.objects.all()):
+        assert_error(flow.confirm(editor, workspace, asked.json()["document"]["id"]), 409, "conflict")
     assert Document.objects.get().status == Document.Status.PENDING
 
 
@@ -308,7 +310,7 @@ def test_confirm_racing_a_delete_leaves_no_orphaned_copy(editor, workspace, loca
 
     monkeypatch.setattr(store, "put", delete_lands_just_before_the_write)
     response = flow.confirm(editor, workspace, document.id)
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     assert not Document.objects.filter(pk=document.pk).exists()
     assert not local_storage.exists(document.storage_key)
     assert not local_storage.exists(document.upload_key)
@@ -326,14 +328,14 @@ def test_upload_and_download_tokens_are_not_interchangeable(editor, workspace, l
     put_url = urlsplit(pending["upload"]["url"])
     # The PUT token does not download, even once bytes are there.
     assert flow.send(pending["upload"], b"abc", client=editor) == 200
-    assert APIClient().get(f"{put_url.path}?{put_url.query}").status_code == 404
+    assert_error(APIClient().get(f"{put_url.path}?{put_url.query}"), 404, "not_found")
 
     stored = DocumentFactory(workspace=workspace, status=Document.Status.PENDING, blob_stored=True)
     local_storage.save(stored.storage_key, ContentFile(b"x"))
     get_url = urlsplit(editor.get(f"/api/workspaces/{workspace.id}/documents/{stored.id}/download/").json()["url"])
     # The GET token does not upload.
     response = APIClient().generic("PUT", f"{get_url.path}?{get_url.query}", data=b"x", content_type="text/plain")
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     assert not local_storage.exists(stored.upload_key)
 
 
