@@ -1,9 +1,12 @@
 """Reads of the workspaces app. Selectors own select_related/prefetch_related so lists stay at constant queries."""
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from orbit.errors import NotFound
+from orbit.rows import Columns
 from workspaces.models import ActivityEvent, Invitation, Membership, Workspace
 
 
@@ -19,6 +22,48 @@ def get_membership_or_404(*, user, workspace_id) -> Membership:
     if membership is None:
         raise NotFound()
     return membership
+
+
+class _MembershipWithUser:
+    """`get_membership_or_404`'s query keyed by user id, with the user joined: one query answers both who the
+    token's user is and what they may do in the URL's workspace (orbit.authentication)."""
+
+    def __init__(self):
+        self.membership = Columns(Membership, "m")
+        self.user = Columns(get_user_model(), "u")
+        self.workspace = Columns(Workspace, "w")
+        self.sql = (
+            f"SELECT {self.membership.sql}, {self.user.sql}, {self.workspace.sql}"
+            f" FROM {Membership._meta.db_table} m"
+            f" JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id"
+            f" JOIN {Workspace._meta.db_table} w ON w.id = m.workspace_id"
+            " WHERE m.user_id = %s AND m.workspace_id = %s AND w.deleted_at IS NULL"
+        )
+
+    def __call__(self, user_id, workspace_id) -> Membership | None:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [user_id, workspace_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        membership = self.membership.instance(row, 0, connection.alias)
+        user = self.user.instance(row, len(self.membership), connection.alias)
+        workspace = self.workspace.instance(row, len(self.membership) + len(self.user), connection.alias)
+        Membership.user.field.set_cached_value(membership, user)
+        Membership.workspace.field.set_cached_value(membership, workspace)
+        return membership
+
+
+_membership_with_user = None
+
+
+def membership_with_user(*, user_id, workspace_id) -> Membership | None:
+    """The membership of `user_id` in the live workspace `workspace_id`, its `user` and `workspace` loaded, in one
+    query; None when there is none (not a member, no such user, or the workspace is deleted)."""
+    global _membership_with_user
+    if _membership_with_user is None:
+        _membership_with_user = _MembershipWithUser()  # at first use: the user model is known once apps are ready
+    return _membership_with_user(user_id, workspace_id)
 
 
 def workspaces_for_user(*, user) -> QuerySet[Workspace]:

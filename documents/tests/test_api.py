@@ -146,7 +146,7 @@ def test_list_query_count_is_constant(rows, member, workspace, django_assert_num
     client = member("viewer")
     for _ in range(rows):
         DocumentFactory(workspace=workspace)
-    with django_assert_num_queries(3):  # token user, membership + workspace, documents with uploader
+    with django_assert_num_queries(2):  # token user + membership + workspace, documents with uploader
         response = client.get(_url(workspace))
     assert len(response.json()["results"]) == rows
 
@@ -302,7 +302,7 @@ def test_pages_query_count_is_constant(pages, member, workspace, django_assert_n
     document = DocumentFactory(workspace=workspace, page_count=pages)
     for number in range(1, pages + 1):
         DocumentPageFactory(document=document, number=number)
-    with django_assert_num_queries(4):  # token user, membership + workspace, document, pages
+    with django_assert_num_queries(3):  # token user + membership + workspace, document, pages
         response = client.get(_url(workspace, document, "pages"))
     assert len(response.json()["results"]) == pages
 

@@ -32,8 +32,8 @@ def test_list_query_count_is_constant(member, workspace, django_assert_num_queri
     for _ in range(threads):
         root = CommentFactory(scope=scope)
         CommentFactory.create_batch(3, scope=scope, parent=root)
-    # auth user, membership, scope, page of threads (authors joined), replies (authors joined)
-    with django_assert_num_queries(5):
+    # auth user + membership (one query), scope, page of threads (authors joined), replies (authors joined)
+    with django_assert_num_queries(4):
         response = viewer.get(comments_url(scope) + "?limit=100")
     assert len(response.json()["results"]) == threads
 

@@ -51,7 +51,7 @@ class TestProjects:
     def test_list_query_count_is_constant(self, member, workspace, django_assert_num_queries, rows):
         viewer = member("viewer")
         ProjectFactory.create_batch(rows, workspace=workspace)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             assert len(viewer.get(url(workspace, "projects") + "?limit=100").json()["results"]) == rows
 
 
@@ -103,6 +103,6 @@ class TestFavourites:
         viewer = member("viewer")
         for scope in ScopeFactory.create_batch(rows, workspace=workspace, project=ProjectFactory(workspace=workspace)):
             FavouriteFactory(scope=scope, user=viewer.user)
-        # auth user, membership, favourites page, their scopes with flags and counts
-        with django_assert_num_queries(4):
+        # auth user + membership (one query), favourites page, their scopes with flags and counts
+        with django_assert_num_queries(3):
             assert len(viewer.get(url(workspace, "favourites") + "?limit=100").json()["results"]) == rows

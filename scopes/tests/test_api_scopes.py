@@ -144,8 +144,8 @@ class TestListAndFilters:
             ScopeSectionFactory(scope=scope)
             CommentFactory(scope=scope)
             FavouriteFactory(scope=scope, user=viewer.user)
-        # auth user, membership (with workspace), one page of scopes with every flag and count
-        with django_assert_num_queries(3):
+        # auth user + membership + workspace (one query), one page of scopes with every flag and count
+        with django_assert_num_queries(2):
             response = viewer.get(scopes_url(workspace) + "?limit=100&favourite=true")
         assert len(response.json()["results"]) == rows
 
@@ -226,8 +226,8 @@ class TestDetailAndUpdate:
         for index in range(100):
             CommentFactory(scope=scope, section=sections[index % 50])
         FavouriteFactory(scope=scope, user=viewer.user)
-        # auth user, membership, the scope with flags and counts, its sections with comment counts
-        with django_assert_num_queries(4):
+        # auth user + membership (one query), the scope with flags and counts, its sections with comment counts
+        with django_assert_num_queries(3):
             response = viewer.get(scopes_url(workspace, scope.pk))
         body = response.json()
         assert len(body["sections"]) == 50

@@ -43,8 +43,8 @@ class TestSections:
         for count in (1, 30):
             while ScopeSection.objects.filter(scope=scope).count() < count:
                 ScopeSectionFactory(scope=scope)
-            # auth user, membership, the scope, the sections with comment counts
-            with django_assert_num_queries(4):
+            # auth user + membership (one query), the scope, the sections with comment counts
+            with django_assert_num_queries(3):
                 assert len(viewer.get(sections_url(scope)).json()) == count
 
     def test_every_section_response_has_its_comment_count(self, member, workspace):

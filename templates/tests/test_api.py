@@ -70,7 +70,7 @@ class TestWorkspaceTemplates:
     def test_list_query_count_is_constant(self, member, workspace, django_assert_num_queries, rows):
         viewer = member("viewer")
         TemplateFactory.create_batch(rows, workspace=workspace)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             viewer.get(ws_url(workspace) + "?limit=100")
 
     def test_create_update_delete(self, member, workspace):

@@ -8,6 +8,8 @@ from rest_framework import viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
+from orbit.authentication import MEMBERSHIP_ATTRIBUTE
+from orbit.errors import NotFound
 from workspaces.models import Membership
 from workspaces.permissions import HasWorkspaceRole
 from workspaces.selectors import get_membership_or_404
@@ -39,8 +41,17 @@ class WorkspaceScopedMixin:
     @cached_property
     def membership(self) -> Membership:
         # Every log line of the request carries the workspace it addressed (members or not: useful in audits).
-        structlog.contextvars.bind_contextvars(workspace_id=str(self.kwargs["workspace_id"]))
-        return get_membership_or_404(user=self.request.user, workspace_id=self.kwargs["workspace_id"])
+        workspace_id = str(self.kwargs["workspace_id"])
+        structlog.contextvars.bind_contextvars(workspace_id=workspace_id)
+        user = self.request.user
+        # The bearer authentication read it with the user (one query for both): the same filter as
+        # get_membership_or_404, for this user and this workspace.
+        known = getattr(self.request, MEMBERSHIP_ATTRIBUTE, None)
+        if known is not None and known[0] == workspace_id and known[1] == user.pk:
+            if known[2] is None:
+                raise NotFound()
+            return known[2]
+        return get_membership_or_404(user=user, workspace_id=self.kwargs["workspace_id"])
 
     @property
     def workspace(self):

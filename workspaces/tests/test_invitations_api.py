@@ -239,8 +239,8 @@ class TestListResendRevoke:
         admin = member("admin")
         for _ in range(count):
             InvitationFactory(workspace=pro)
-        # auth user, membership+workspace, page of invitations with inviters
-        with django_assert_num_queries(3):
+        # auth user + membership + workspace (one query), page of invitations with inviters
+        with django_assert_num_queries(2):
             response = admin.get(invitations_url(pro), {"limit": 100})
         assert len(response.json()["results"]) == count
 

@@ -42,8 +42,8 @@ class TestList:
         client = member("viewer")
         for _ in range(count - 1):
             MembershipFactory(workspace=workspace, invited_by=workspace.owner)
-        # auth user, membership+workspace, page of members with users
-        with django_assert_num_queries(3):
+        # auth user + membership + workspace (one query), page of members with users
+        with django_assert_num_queries(2):
             response = client.get(members_url(workspace), {"limit": 100})
         assert len(response.json()["results"]) == count + 1
 
