@@ -39,7 +39,7 @@ def ensure_customer(workspace):
         existing = Customer.objects.filter(subscriber=workspace, livemode=settings.STRIPE_LIVE_MODE).first()
         if existing is not None:
             return existing
-        stripe_client._options()  # not configured: 503 before dj-stripe tries
+        stripe_client.require_configured()  # 503 before dj-stripe tries
         try:
             customer, _ = Customer.get_or_create(
                 subscriber=workspace, livemode=settings.STRIPE_LIVE_MODE, metadata={"workspace_id": str(workspace.pk)}

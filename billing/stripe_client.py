@@ -21,9 +21,15 @@ def configured() -> bool:
     return bool(djstripe_settings.STRIPE_SECRET_KEY)
 
 
-def _options() -> dict:
+def require_configured() -> None:
+    """Raise BillingNotConfigured (503) when no Stripe secret key is set, before anything talks to Stripe."""
     if not configured():
         raise BillingNotConfigured()
+
+
+def _options() -> dict:
+    """The per-request options of the stripe SDK's public API (`api_key`, `stripe_version`) for every call here."""
+    require_configured()
     return {"api_key": djstripe_settings.STRIPE_SECRET_KEY, "stripe_version": djstripe_settings.STRIPE_API_VERSION}
 
 
