@@ -147,7 +147,7 @@ def load_workspace(*, scopes: int, sections: int, events: int = 2000) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from scopes import search
+    from scopes import counts, search
     from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
     from templates.models import Template
     from workspaces.models import ActivityEvent, Membership, Workspace
@@ -206,6 +206,7 @@ def load_workspace(*, scopes: int, sections: int, events: int = 2000) -> None:
             for scope in (rng.choice(created) for _ in range(events))
         )
         search.refresh([scope.pk for scope in created])
+        counts.refresh(*created)  # rows made here in bulk, not through the services that keep the counts
 
 
 def workspace_fixture() -> dict:

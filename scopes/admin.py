@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from scopes import search
+from scopes import counts, search
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
 from scopes.services.sections import delete_section
 
@@ -37,7 +37,7 @@ class ScopeAdmin(admin.ModelAdmin):
     search_fields = ["title", "client_name", "summary", "workspace__name", "workspace__slug", "created_by__email"]
     list_select_related = ["workspace", "project", "created_by"]
     raw_id_fields = ["workspace", "project", "created_by"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["version", "section_count", "open_comment_count", "created_at", "updated_at"]
     exclude = ["search_vector"]
     inlines = [ScopeSectionInline]
 
@@ -89,6 +89,33 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "author__email", "scope__title"]
     list_select_related = ["scope", "author"]
     raw_id_fields = ["scope", "section", "parent", "author", "resolved_by"]
+
+    # Adding, editing (resolved_at, deleted_at, the scope) and deleting comments here changes open-comment counts:
+    # each write locks the scopes it touches (ordered, as the services lock one) and recounts them.
+    @staticmethod
+    def _locked(scope_ids) -> list:
+        scope_ids = sorted({str(scope_id) for scope_id in scope_ids if scope_id is not None})
+        list(Scope.objects.select_for_update().filter(pk__in=scope_ids).order_by("pk").values_list("pk", flat=True))
+        return scope_ids
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        before = Comment.objects.filter(pk=obj.pk).values_list("scope_id", flat=True).first() if change else None
+        scope_ids = self._locked([before, obj.scope_id])
+        super().save_model(request, obj, form, change)
+        counts.refresh(*scope_ids)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        scope_ids = self._locked([obj.scope_id])
+        super().delete_model(request, obj)
+        counts.refresh(*scope_ids)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        scope_ids = self._locked(queryset.values_list("scope_id", flat=True))
+        super().delete_queryset(request, queryset)
+        counts.refresh(*scope_ids)
 
 
 @admin.register(Favourite)

@@ -64,6 +64,9 @@ class Scope(TimestampedModel):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Title (A), client and summary (B), section titles and text (C); written by scopes.search.refresh.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # Kept by scopes.counts.refresh in the transaction of every write that changes them (never by a save).
+    section_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    open_comment_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = ScopeQuerySet.as_manager()
 
@@ -80,6 +83,21 @@ class Scope(TimestampedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """A full save of a row read earlier (the admin's change form) leaves the counts to scopes.counts: the
+        values it holds may be stale by now."""
+        full = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if full and not self._state.adding and not args:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COUNT_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+
+COUNT_FIELDS = ("section_count", "open_comment_count")
 
 
 class ScopeSection(TimestampedModel):

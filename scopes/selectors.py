@@ -1,30 +1,20 @@
-"""Reads for scopes: one query per list page, whatever the number of rows (counts and flags are subqueries)."""
+"""Reads for scopes: one query per list page, whatever the number of rows (flags are subqueries; the section and
+open-comment counts are columns of the scope, kept by scopes.counts)."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from orbit.errors import NotFound, not_in_workspace
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
 
 
-def _count(queryset: QuerySet, field: str = "scope"):
-    counted = queryset.order_by().values(field).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def with_list_annotations(queryset: QuerySet, *, user) -> QuerySet:
-    """`is_favourite` for `user`, `section_count`, `open_comment_count`, with project and creator joined."""
+    """`is_favourite` for `user`, with project and creator joined (`section_count` and `open_comment_count` are
+    stored on the row)."""
     # The search vector is large and never shown; the rest of a scope is.
     return (
         queryset.select_related("project", "created_by")
         .defer("search_vector")
-        .annotate(
-            is_favourite=Exists(Favourite.objects.filter(user=user, scope=OuterRef("pk"))),
-            section_count=_count(ScopeSection.objects.filter(scope=OuterRef("pk"))),
-            open_comment_count=_count(
-                Comment.objects.filter(scope=OuterRef("pk"), deleted_at__isnull=True, resolved_at__isnull=True)
-            ),
-        )
+        .annotate(is_favourite=Exists(Favourite.objects.filter(user=user, scope=OuterRef("pk"))))
     )
 
 

@@ -97,7 +97,7 @@ def _snapshot():
 EXPECTED = {
     "accounts": {"expired_refresh_tokens": 1, "expired_blacklist_entries": 0, "auth_events_past_retention": 1},
     "orbit": {"expired idempotency keys": 1},
-    "scopes": {"trashed scopes purged": 1},
+    "scopes": {"trashed scopes purged": 1, "scopes with drifted counts recounted": 0},
     "workspaces": {"expired invitations deleted": 1},
     "documents": {"orphaned uploads removed": 1, "stale documents requeued": 1},
     "ai": {"stale runs requeued": 1, "cache entries past retention deleted": 1},

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from orbit.errors import PermissionDenied, ValidationFailed, not_in_workspace
 from orbit.updates import apply_changes
+from scopes import counts
 from scopes.models import Comment, Scope, ScopeSection
 from scopes.services.sections import lock_scope
 from workspaces import activity
@@ -55,6 +56,7 @@ def add_comment(*, scope: Scope, author, body: str, section_id=None, parent_id=N
     if not body.strip():
         raise ValidationFailed("A comment needs some text.", details={"body": ["This field may not be blank."]})
     comment.save()
+    counts.refresh(scope)
     activity.record(
         workspace=scope.workspace,
         actor=author,
@@ -80,17 +82,20 @@ def edit_comment(*, comment: Comment, actor, body: str) -> Comment:
 @transaction.atomic
 def delete_comment(*, comment: Comment, membership: Membership) -> None:
     _check_author_or_moderator(comment=comment, membership=membership, doing="delete")
+    # The scope lock first, as add_comment takes it before a thread starter's: the open-comment count is recounted.
+    lock_scope(comment.scope)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.parent_id is None and comment.replies.exists():
         comment.body = ""
         comment.deleted_at = timezone.now()
         comment.save(update_fields=["body", "deleted_at", "updated_at"])
-        return
-    parent_id = comment.parent_id
-    comment.delete()
-    # The last reply of a deleted thread starter takes the empty starter with it.
-    if parent_id is not None:
-        Comment.objects.filter(pk=parent_id, deleted_at__isnull=False, replies__isnull=True).delete()
+    else:
+        parent_id = comment.parent_id
+        comment.delete()
+        # The last reply of a deleted thread starter takes the empty starter with it.
+        if parent_id is not None:
+            Comment.objects.filter(pk=parent_id, deleted_at__isnull=False, replies__isnull=True).delete()
+    counts.refresh(comment.scope_id)
 
 
 @transaction.atomic
@@ -100,8 +105,10 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
         raise ValidationFailed("Resolve the thread through its first comment.")
     if resolved == (comment.resolved_at is not None):
         return comment  # already so: nothing to save or record
+    lock_scope(comment.scope)  # the open-comment count is recounted under it
     comment.resolved_at, comment.resolved_by = (timezone.now(), membership.user) if resolved else (None, None)
     comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+    counts.refresh(comment.scope_id)
     activity.record(
         workspace=membership.workspace,
         actor=membership.user,

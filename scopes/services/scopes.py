@@ -8,7 +8,7 @@ from django.utils import timezone
 from billing.plans import enforce_limit
 from orbit.errors import Conflict, not_in_workspace
 from orbit.updates import apply_changes
-from scopes import search
+from scopes import counts, search
 from scopes.models import Project, Scope, ScopeSection
 from scopes.services.sections import build_sections
 from workspaces import activity
@@ -74,6 +74,7 @@ def create_scope(
     scope.save()
     specs = [*(template.sections if template is not None else []), *(sections or [])]
     ScopeSection.objects.bulk_create(build_sections(scope=scope, specs=specs, start=0))
+    counts.refresh(scope)  # nobody else sees the new row before commit: no lock needed
     search.refresh([scope.pk])
     activity.record(
         workspace=workspace,
@@ -157,6 +158,7 @@ def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
         )
         for section in scope.sections.order_by("position")
     )
+    counts.refresh(copy)  # its sections (not its comments); nobody else sees the new row before commit
     search.refresh([copy.pk])
     activity.record(
         workspace=scope.workspace,

@@ -13,7 +13,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 
 from orbit.errors import ValidationFailed
 from orbit.updates import apply_changes
-from scopes import search
+from scopes import counts, search
 from scopes.models import Scope, ScopeSection
 from scopes.services.sources import check_sources
 from workspaces import activity
@@ -53,6 +53,7 @@ def append_sections(*, scope: Scope, actor, specs: list[dict], record: bool = Tr
     lock_scope(scope)
     start = ScopeSection.objects.filter(scope=scope).count()
     sections = ScopeSection.objects.bulk_create(build_sections(scope=scope, specs=specs, start=start))
+    counts.refresh(scope)
     search.refresh([scope.pk])
     if record and sections:
         activity.record(
@@ -99,6 +100,7 @@ def delete_section(*, section: ScopeSection, actor) -> None:
         return
     ScopeSection.objects.filter(pk=section.pk).delete()
     ScopeSection.objects.filter(scope=scope, position__gt=position).update(position=F("position") - 1)
+    counts.refresh(scope)
     search.refresh([scope.pk])
     activity.record(
         workspace=scope.workspace,

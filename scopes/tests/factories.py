@@ -1,5 +1,6 @@
 import factory
 
+from scopes import counts
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
 from workspaces.tests.factories import WorkspaceFactory
 
@@ -27,7 +28,20 @@ class ScopeFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("workspace.owner")
 
 
-class ScopeSectionFactory(factory.django.DjangoModelFactory):
+class _CountedChild(factory.django.DjangoModelFactory):
+    """Sections and comments made here keep their scope's stored counts current, as the services do."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = super()._create(model_class, *args, **kwargs)
+        counts.refresh(instance.scope_id)
+        return instance
+
+
+class ScopeSectionFactory(_CountedChild):
     """`ScopeSectionFactory(workspace=ws)` makes a scope in `ws`; positions continue after existing sections."""
 
     class Meta:
@@ -42,7 +56,7 @@ class ScopeSectionFactory(factory.django.DjangoModelFactory):
     position = factory.LazyAttribute(lambda section: ScopeSection.objects.filter(scope=section.scope).count())
 
 
-class CommentFactory(factory.django.DjangoModelFactory):
+class CommentFactory(_CountedChild):
     class Meta:
         model = Comment
 

@@ -368,9 +368,9 @@ class TestTrash:
         CommentFactory(scope=old)
         recent = ScopeFactory(workspace=workspace, deleted_at=now - timedelta(days=29))
         live = ScopeFactory(workspace=workspace)
-        assert cleanup(now=now) == {"trashed scopes purged": 1}
+        assert cleanup(now=now)["trashed scopes purged"] == 1
         assert set(Scope.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
-        assert cleanup(now=now) == {"trashed scopes purged": 0}
+        assert cleanup(now=now) == {"trashed scopes purged": 0, "scopes with drifted counts recounted": 0}
 
     def test_the_cleanup_command_purges_old_trash(self, workspace):
         old = ScopeFactory(workspace=workspace, deleted_at=timezone.now() - timedelta(days=30, minutes=1))
