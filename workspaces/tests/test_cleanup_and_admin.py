@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from workspaces.activity import Verb, record
 from workspaces.cleanup import cleanup
-from workspaces.models import Invitation
+from workspaces.models import ActivityEvent, Invitation
 from workspaces.tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,4 +62,5 @@ def test_admin_never_shows_the_token_hash_and_activity_is_read_only(staff_client
     assert page.status_code == 200
     assert 'name="verb"' not in page.content.decode()
     assert staff_client.post(f"/admin/workspaces/activityevent/{event.pk}/delete/").status_code == 403
+    assert ActivityEvent.objects.filter(pk=event.pk).exists()  # admin pages are HTML: the status and the row kept
     assert staff_client.get("/admin/workspaces/activityevent/add/").status_code == 403

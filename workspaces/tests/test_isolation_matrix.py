@@ -27,6 +27,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from orbit.testing import assert_error
 from workspaces.api.mixins import WorkspaceScopedMixin
 from workspaces.tests.matrix_support import (  # noqa: F401 - re-exported for the selftest and test_role_table
     _factory_for,
@@ -133,20 +134,18 @@ def test_allowlist_has_no_stale_entries():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "route",
+    ("route", "method"),
     [
-        pytest.param(r, id=r.pattern)
+        pytest.param(r, m, id=f"{m.upper()} {r.pattern}")
         for r in api_routes()
         if not r.scoped and r.pattern in ALLOWLIST and r.pattern not in PUBLIC_ROUTES
+        for m in r.methods
     ],
 )
-def test_allowlisted_routes_other_than_the_public_ones_need_a_sign_in(route, api_client):
+def test_allowlisted_routes_other_than_the_public_ones_need_a_sign_in(route, method, api_client):
     """An unscoped route is not an open one: apart from PUBLIC_ROUTES, anonymous callers get 401 on every method."""
-    for method in route.methods:
-        kwargs = {name: str(uuid.uuid4()) if "uuid:" in route.pattern else "x" * 43 for name in route.kwargs}
-        url = reverse(route.name, kwargs=kwargs)
-        response = send(api_client, method, url)
-        assert response.status_code == 401, f"{method.upper()} {url} -> {response.status_code}"
+    kwargs = {name: str(uuid.uuid4()) if "uuid:" in route.pattern else "x" * 43 for name in route.kwargs}
+    assert_error(send(api_client, method, reverse(route.name, kwargs=kwargs)), 401, "not_authenticated")
 
 
 def test_every_scoped_route_has_a_name_and_a_drf_view():
@@ -176,9 +175,7 @@ def test_non_member_gets_404(route, method, member, other_workspace):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "method"), _params())
 def test_anonymous_gets_401(route, method, api_client, workspace):
-    url = url_for(route, workspace)
-    response = send(api_client, method, url)
-    assert response.status_code == 401, f"{method.upper()} {url} -> {response.status_code} {response.content[:300]}"
+    assert_error(send(api_client, method, url_for(route, workspace)), 401, "not_authenticated")
 
 
 @pytest.mark.django_db
@@ -232,9 +229,11 @@ def test_owner_can_read_own_objects(route, method, member, workspace):
     ("route", "method"),
     [pytest.param(r, m, id=f"{m.upper()} {r.pattern}") for r in signed_routes() for m in r.methods],
 )
-def test_signed_routes_refuse_unsigned_requests(route, method, api_client, member, workspace):
+@pytest.mark.parametrize("caller", ["anonymous", "owner"])
+@pytest.mark.parametrize("query", ["", "?token=forged"])
+def test_signed_routes_refuse_unsigned_requests(route, method, caller, query, api_client, member, workspace):
     url = url_for(route, workspace, objects_in=workspace)
-    for client in (api_client, member("owner")):
-        for query in ("", "?token=forged"):
-            response = send(client, method, url + query)
-            assert response.status_code in (401, 403, 404), f"{method.upper()} {url}{query} -> {response.status_code}"
+    response = send(api_client if caller == "anonymous" else member("owner"), method, url + query)
+    codes = {401: ("not_authenticated", "authentication_failed"), 403: ("permission_denied",), 404: ("not_found",)}
+    assert response.status_code in codes, f"{method.upper()} {url}{query} -> {response.status_code}"
+    assert response.json()["error"]["code"] in codes[response.status_code], response.json()

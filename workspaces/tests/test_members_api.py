@@ -1,9 +1,12 @@
+from contextlib import nullcontext
+
 import pytest
 
-from orbit.testing import race
+from orbit.testing import assert_error, race
+from orbit.testing_state import unchanged
 from workspaces.models import ActivityEvent, Membership, Workspace
 from workspaces.services import members as member_services
-from workspaces.tests.conftest import error_code
+from workspaces.tests.conftest import role_answer
 from workspaces.tests.factories import MembershipFactory, WorkspaceFactory
 
 Role = Membership.Role
@@ -19,6 +22,15 @@ def member_url(membership):
 
 def transfer_url(workspace):
     return f"/api/workspaces/{workspace.pk}/transfer-ownership/"
+
+
+def everything():
+    """What a refused membership call must leave as it was: memberships, workspaces (owner) and the feed."""
+    return Membership.objects.all(), Workspace.objects.all(), ActivityEvent.objects.all()
+
+
+def refused_with(expected: int):
+    return unchanged(*everything()) if expected >= 400 else nullcontext()
 
 
 @pytest.mark.django_db
@@ -52,9 +64,9 @@ class TestList:
 class TestChangeRole:
     @pytest.mark.parametrize(("actor", "expected"), [("owner", 200), ("admin", 200), ("editor", 403), ("viewer", 403)])
     def test_role_table(self, actor, expected, member, workspace):
-        target = MembershipFactory(workspace=workspace, role=Role.VIEWER)
-        response = member(actor).patch(member_url(target), {"role": "editor"})
-        assert response.status_code == expected, response.content
+        target, client = MembershipFactory(workspace=workspace, role=Role.VIEWER), member(actor)
+        with refused_with(expected):
+            role_answer(client.patch(member_url(target), {"role": "editor"}), expected)
         target.refresh_from_db()
         assert target.role == (Role.EDITOR if expected == 200 else Role.VIEWER)
 
@@ -68,23 +80,21 @@ class TestChangeRole:
         assert event.metadata == {"from": "viewer", "to": "admin"}
 
     def test_only_an_owner_grants_owner(self, member, workspace):
-        target = MembershipFactory(workspace=workspace, role=Role.EDITOR)
-        response = member("admin").patch(member_url(target), {"role": "owner"})
-        assert response.status_code == 403
+        target, admin = MembershipFactory(workspace=workspace, role=Role.EDITOR), member("admin")
+        with unchanged(*everything()):
+            assert_error(admin.patch(member_url(target), {"role": "owner"}), 403, "permission_denied")
         assert member("owner").patch(member_url(target), {"role": "owner"}).status_code == 200
 
     def test_only_an_owner_revokes_owner(self, member, workspace):
-        second_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
-        assert member("admin").patch(member_url(second_owner), {"role": "viewer"}).status_code == 403
+        second_owner, admin = MembershipFactory(workspace=workspace, role=Role.OWNER), member("admin")
+        with unchanged(*everything()):
+            assert_error(admin.patch(member_url(second_owner), {"role": "viewer"}), 403, "permission_denied")
         assert member("owner").patch(member_url(second_owner), {"role": "viewer"}).status_code == 200
 
     def test_the_last_owner_cannot_step_down(self, member, workspace):
         owner = member("owner")
-        response = owner.patch(member_url(owner.membership), {"role": "admin"})
-        assert response.status_code == 409
-        assert error_code(response) == "last_owner"
-        owner.membership.refresh_from_db()
-        assert owner.membership.role == Role.OWNER
+        with unchanged(*everything()):
+            assert_error(owner.patch(member_url(owner.membership), {"role": "admin"}), 409, "last_owner")
 
     def test_an_owner_may_step_down_when_another_owner_remains(self, member, workspace):
         MembershipFactory(workspace=workspace, role=Role.OWNER)
@@ -93,41 +103,42 @@ class TestChangeRole:
 
     def test_unknown_role_is_a_validation_error(self, member, workspace):
         target = MembershipFactory(workspace=workspace)
-        response = member("owner").patch(member_url(target), {"role": "superuser"})
-        assert response.status_code == 400
-        assert "role" in response.json()["error"]["details"]
+        with unchanged(*everything()):
+            response = member("owner").patch(member_url(target), {"role": "superuser"})
+            assert "role" in assert_error(response, 400, "validation_error")
 
     def test_member_of_another_workspace_is_404(self, member, other_workspace):
         foreign = MembershipFactory(workspace=other_workspace)
         owner = member("owner")
         url = f"/api/workspaces/{owner.membership.workspace_id}/members/{foreign.pk}/"
-        assert owner.patch(url, {"role": "viewer"}).status_code == 404
+        with unchanged(*everything()):
+            assert_error(owner.patch(url, {"role": "viewer"}), 404, "not_found")
 
 
 @pytest.mark.django_db
 class TestRemoveAndLeave:
     @pytest.mark.parametrize(("actor", "expected"), [("owner", 204), ("admin", 204), ("editor", 403), ("viewer", 403)])
     def test_remove_role_table(self, actor, expected, member, workspace):
-        target = MembershipFactory(workspace=workspace, role=Role.EDITOR)
-        response = member(actor).delete(member_url(target))
-        assert response.status_code == expected
+        target, client = MembershipFactory(workspace=workspace, role=Role.EDITOR), member(actor)
+        with refused_with(expected):
+            role_answer(client.delete(member_url(target)), expected)
         assert Membership.objects.filter(pk=target.pk).exists() == (expected != 204)
 
     def test_removal_records_activity_and_the_removed_user_loses_access(self, member, workspace, make_client):
         target = MembershipFactory(workspace=workspace, role=Role.EDITOR)
         assert member("admin").delete(member_url(target)).status_code == 204
         assert ActivityEvent.objects.filter(workspace=workspace, verb="member.removed", target_id=str(target.user_id))
-        assert make_client(target.user).get(f"/api/workspaces/{workspace.pk}/").status_code == 404
+        assert_error(make_client(target.user).get(f"/api/workspaces/{workspace.pk}/"), 404, "not_found")
 
     def test_admin_cannot_remove_an_owner(self, member, workspace):
-        owner = member("owner")
-        assert member("admin").delete(member_url(owner.membership)).status_code == 403
+        owner, admin = member("owner"), member("admin")
+        with unchanged(*everything()):
+            assert_error(admin.delete(member_url(owner.membership)), 403, "permission_denied")
 
     def test_the_last_owner_cannot_be_removed(self, member, workspace):
         owner = member("owner")
-        response = owner.delete(member_url(owner.membership))
-        assert response.status_code == 409
-        assert error_code(response) == "last_owner"
+        with unchanged(*everything()):
+            assert_error(owner.delete(member_url(owner.membership)), 409, "last_owner")
 
     @pytest.mark.parametrize("role", ["admin", "editor", "viewer"])
     def test_any_member_may_leave(self, role, member, workspace):
@@ -137,9 +148,9 @@ class TestRemoveAndLeave:
         assert ActivityEvent.objects.filter(workspace=workspace, verb="member.left", actor=client.user).exists()
 
     def test_the_last_owner_cannot_leave(self, member, workspace):
-        response = member("owner").post(f"{members_url(workspace)}leave/")
-        assert response.status_code == 409
-        assert error_code(response) == "last_owner"
+        owner = member("owner")
+        with unchanged(*everything()):
+            assert_error(owner.post(f"{members_url(workspace)}leave/"), 409, "last_owner")
 
     def test_one_of_two_owners_may_leave(self, member, workspace):
         MembershipFactory(workspace=workspace, role=Role.OWNER)
@@ -150,9 +161,9 @@ class TestRemoveAndLeave:
 class TestTransferOwnership:
     @pytest.mark.parametrize(("actor", "expected"), [("owner", 200), ("admin", 403), ("editor", 403), ("viewer", 403)])
     def test_role_table(self, actor, expected, member, workspace):
-        target = MembershipFactory(workspace=workspace, role=Role.EDITOR)
-        response = member(actor).post(transfer_url(workspace), {"user_id": str(target.user_id)})
-        assert response.status_code == expected
+        target, client = MembershipFactory(workspace=workspace, role=Role.EDITOR), member(actor)
+        with refused_with(expected):
+            role_answer(client.post(transfer_url(workspace), {"user_id": str(target.user_id)}), expected)
 
     def test_transfer_swaps_roles_and_billing_owner(self, member, workspace):
         owner = member("owner")
@@ -172,11 +183,10 @@ class TestTransferOwnership:
         assert "user_id" in response.json()["actions"]["POST"]
 
     def test_target_must_be_a_member(self, member, workspace, other_workspace):
-        response = member("owner").post(transfer_url(workspace), {"user_id": str(other_workspace.owner_id)})
-        assert response.status_code == 404
-        assert response.json()["error"]["code"] == "not_found"
-        assert response.json()["error"]["details"] == {"user_id": [str(other_workspace.owner_id)]}
-        assert workspace.memberships.get(user=workspace.owner).role == Membership.Role.OWNER
+        owner = member("owner")
+        with unchanged(*everything()):
+            response = owner.post(transfer_url(workspace), {"user_id": str(other_workspace.owner_id)})
+            assert assert_error(response, 404, "not_found") == {"user_id": [str(other_workspace.owner_id)]}
 
 
 @pytest.mark.django_db(transaction=True)
