@@ -4,7 +4,7 @@ comes from the code that does the work instead of being repeated by hand in each
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from orbit.error_schemas import DETAILS_BY_STATUS, FIELD_ERRORS, envelope_schema
@@ -28,6 +28,23 @@ def declare(view_method, *, statuses=(), parameters=(), headers=None):
     contract["headers"] = {**contract.get("headers", {}), **(headers or {})}
     view_method.orbit_contract = contract
     return view_method
+
+
+# Named schemas written by hand (error envelopes, JSON columns' shapes), added to every generated schema.
+_COMPONENTS: dict[str, dict] = {}
+
+
+def component(name: str, schema: dict) -> dict:
+    """Register a hand-written schema component (for JSON columns whose shape no serializer describes) and
+    return its `$ref`, for `extend_schema_field` and other components to use."""
+    _COMPONENTS[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def stored_json(schema, **kwargs) -> serializers.JSONField:
+    """A JSON column answered as it is stored, documented with `schema` (a JSON schema dict or a serializer)."""
+    field_class = extend_schema_field(schema)(type("StoredJSONField", (serializers.JSONField,), {}))
+    return field_class(**kwargs)
 
 
 def answers(*statuses):
@@ -75,7 +92,7 @@ class AutoSchema(ResponsesAutoSchema):
         if code not in DETAILS_BY_STATUS:
             return self.response_for(ErrorEnvelopeSerializer, code, direction)
         # Every status's envelope is a component, documented or not yet, so clients can name each one.
-        components = {"FieldErrors": FIELD_ERRORS}
+        components = {"FieldErrors": FIELD_ERRORS, **_COMPONENTS}
         for status in DETAILS_BY_STATUS:
             name, _, schema = envelope_schema(status)
             components[name] = schema

@@ -4,6 +4,7 @@ import pytest
 
 from ai.models import AIRun
 from ai.tests import standin as fake
+from orbit.tests.schemas import problems
 from scopes.models import Scope
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
 from workspaces.models import ActivityEvent
@@ -62,6 +63,7 @@ def test_analyze_stores_risks_gaps_coverage_and_questions_on_the_scope(editor, w
     assert 0 <= coverage["covered_ratio"] <= 1
     for finding in analysis["risks"] + analysis["gaps"]:
         assert finding["section_id"] is None or finding["section_id"] in section_ids
+    assert problems("ScopeAnalysis", analysis) == []  # what the schema says ai_analysis is (issue 9)
     assert ActivityEvent.objects.filter(verb="ai.scope_analyzed", target_id=str(extracted.pk)).count() == 1
 
 
@@ -114,6 +116,7 @@ def test_analyze_with_a_model_maps_references_back_and_drops_unfounded_requireme
     assert run.status == "succeeded", run.error_message
     scope.refresh_from_db()
     analysis = scope.ai_analysis
+    assert problems("ScopeAnalysis", analysis) == []  # the LLM engines' findings and questions too
     assert analysis["risks"][0]["section_id"] == str(section.pk)
     assert analysis["gaps"][0]["section_id"] is None  # s9 does not exist
     assert [r["text"] for r in analysis["coverage"]["requirements"]] == [

@@ -2,10 +2,14 @@ from rest_framework import serializers
 
 from billing.models import BillingState
 from billing.prices import CYCLES
+from orbit.schema import stored_json
 
 
 class LimitUsageSerializer(serializers.Serializer):
-    limit = serializers.JSONField(help_text="The plan's limit: a number, null for unlimited, or a boolean feature.")
+    limit = stored_json(
+        {"type": ["integer", "boolean", "null"]},
+        help_text="The plan's limit: a number, null for unlimited, or a boolean feature.",
+    )
     usage = serializers.IntegerField(allow_null=True, help_text="Current usage; null where nothing is counted.")
 
 

@@ -1,3 +1,5 @@
+from typing import TypedDict
+
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
@@ -27,6 +29,11 @@ class UploadTargetSerializer(serializers.Serializer):
         "Content-Length (no chunked uploads).",
     )
     expires_at = serializers.DateTimeField()
+
+
+class Progress(TypedDict):
+    pages_done: int
+    page_count: int | None
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -59,7 +66,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_progress(self, document) -> dict:
+    def get_progress(self, document) -> Progress:
         """While processing: pages done out of the page count (null until the count is known)."""
         return {"pages_done": document.pages_done, "page_count": document.page_count}
 

@@ -3,11 +3,10 @@
 refusals sent over HTTP validate against that envelope with a strict OpenAPI 3.1 validator."""
 
 import pytest
-from drf_spectacular.generators import SchemaGenerator
-from openapi_schema_validator import OAS31Validator
 
 from orbit.error_schemas import DETAILS_BY_STATUS
 from orbit.errors import CODES_BY_STATUS, ERROR_CODES, OrbitError
+from orbit.tests.schemas import generated, problems
 from scopes.tests.factories import ScopeFactory
 
 WS = "/api/workspaces"
@@ -15,17 +14,15 @@ WS = "/api/workspaces"
 
 @pytest.fixture(scope="module")
 def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
+    return generated()
 
 
 def assert_matches(schema, response, status: int) -> dict:
     """The answer has `status` and validates against the envelope the schema documents for that status."""
     assert response.status_code == status, response.content
     component = DETAILS_BY_STATUS[str(status)][0]
-    root = {"$ref": f"#/components/schemas/{component}", "components": schema["components"]}
     body = response.json()
-    problems = [f"{list(e.absolute_path)}: {e.message}" for e in OAS31Validator(root).iter_errors(body)]
-    assert not problems, (component, body)
+    assert not problems(component, body), (component, body)
     return body["error"]["details"]
 
 

@@ -3,23 +3,13 @@ checked here against the generated schema with a strict OpenAPI 3.1 validator, t
 a response validator read it."""
 
 import pytest
-from drf_spectacular.generators import SchemaGenerator
-from openapi_schema_validator import OAS31Validator
+
+from orbit.tests.schemas import generated, problems
 
 
-@pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def errors(schema, component, value) -> list[str]:
-    """What a strict 3.1 validator says about `value` as an instance of `component` (empty: valid)."""
-    root = {"$ref": f"#/components/schemas/{component}", "components": schema["components"]}
-    return [error.message for error in OAS31Validator(root).iter_errors(value)]
-
-
-def test_the_schema_is_openapi_31_with_no_nullable_left(schema):
+def test_the_schema_is_openapi_31_with_no_nullable_left():
     """`nullable` is 3.0 only; a 3.1 validator ignores it, so a leftover would refuse the nulls it allowed."""
+    schema = generated()
     assert schema["openapi"].startswith("3.1")
     leftovers = []
 
@@ -49,15 +39,61 @@ def test_the_schema_is_openapi_31_with_no_nullable_left(schema):
         ("Reply", "resolved_by"),
     ],
 )
-def test_a_null_reference_passes_a_strict_validator(schema, component, field):
+def test_a_null_reference_passes_a_strict_validator(component, field):
     """Issue 9: `allOf` + `nullable` was refused by strict validators when the server sent null."""
-    properties = schema["components"]["schemas"][component]["properties"]
-    field_schema = {"$ref": f"#/components/schemas/{component}/properties/{field}"}
-    root = {**field_schema, "components": schema["components"]}
-    assert not list(OAS31Validator(root).iter_errors(None)), properties[field]
-    assert list(OAS31Validator(root).iter_errors("not an object"))
+    assert problems(f"{component}/properties/{field}", None) == []
+    assert problems(f"{component}/properties/{field}", "not an object")
 
 
-def test_a_page_without_next_or_previous_passes_a_strict_validator(schema):
-    page = {"next": None, "previous": None, "results": []}
-    assert errors(schema, "PaginatedScopeList", page) == []
+def test_a_page_without_next_or_previous_passes_a_strict_validator():
+    assert problems("PaginatedScopeList", {"next": None, "previous": None, "results": []}) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "wrong"),
+    [
+        ("Section/properties/sources", [{"page": 1}]),
+        ("Document/properties/progress", {"pages_done": "3"}),
+        ("Workspace/properties/goals", [1]),
+        ("ScopeDetail/properties/ai_analysis", {"risks": "many"}),
+        ("LimitUsage/properties/limit", "10"),
+        ("InvitationPreview/properties/workspace", {"id": 1}),
+    ],
+)
+def test_json_fields_have_a_shape_instead_of_unknown(field, wrong):
+    """Issue 9: these were typed `unknown`, so any value passed; now a value of the wrong shape is refused."""
+    assert problems(field, wrong)
+
+
+def test_activity_metadata_is_said_to_be_free_form():
+    metadata = generated()["components"]["schemas"]["ActivityEvent"]["properties"]["metadata"]
+    assert metadata["type"] == "object"
+    assert "free-form" in metadata["description"].lower()
+    assert problems("ActivityEvent/properties/metadata", {"anything": [1, {"goes": None}]}) == []
+
+
+@pytest.mark.django_db
+def test_real_answers_match_their_typed_fields(member, workspace):
+    from documents.tests.factories import DocumentFactory
+    from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
+
+    client = member("owner")
+    ws = f"/api/workspaces/{workspace.pk}"
+    document = DocumentFactory(workspace=workspace)
+    scope = ScopeFactory(workspace=workspace)
+    section = ScopeSectionFactory(scope=scope, sources=[{"document_id": str(document.pk), "page": 1, "quote": "q"}])
+    workspace.goals = ["Win more bids"]
+    workspace.save(update_fields=["goals"])
+    answers = {
+        "Section": client.get(f"{ws}/scopes/{scope.pk}/sections/{section.pk}/"),
+        "ScopeDetail": client.get(f"{ws}/scopes/{scope.pk}/"),  # ai_analysis {} before any analysis
+        "Document": client.get(f"{ws}/documents/{document.pk}/"),
+        "Workspace": client.get(f"{ws}/"),
+        "Usage": client.get(f"{ws}/billing/usage/"),
+        "PaginatedActivityEventList": client.get(f"{ws}/activity/"),
+    }
+    for component, response in answers.items():
+        assert response.status_code == 200, (component, response.content)
+        assert problems(component, response.json()) == [], component
+    assert answers["Section"].json()["sources"][0]["page"] == 1
+    assert answers["ScopeDetail"].json()["ai_analysis"] == {}

@@ -3,6 +3,8 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
 from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT, MAX_SUMMARY
+from orbit.schema import stored_json
+from scopes.api.shapes import AI_ANALYSIS
 from scopes.models import Comment, Project, Scope, ScopeSection
 
 
@@ -35,6 +37,7 @@ class SourceSerializer(serializers.Serializer):
 
 class SectionSerializer(serializers.ModelSerializer):
     comment_count = serializers.IntegerField(read_only=True, required=False)
+    sources = stored_json(SourceSerializer(many=True), read_only=True)  # as the request side takes them
 
     class Meta:
         model = ScopeSection
@@ -113,6 +116,7 @@ class ScopeSerializer(serializers.ModelSerializer):
 
 class ScopeDetailSerializer(ScopeSerializer):
     sections = SectionSerializer(many=True, read_only=True)
+    ai_analysis = stored_json(AI_ANALYSIS, read_only=True)
 
     class Meta(ScopeSerializer.Meta):
         fields = [*ScopeSerializer.Meta.fields, "ai_analysis", "sections"]

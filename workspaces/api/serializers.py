@@ -1,14 +1,24 @@
 """Shapes only: output serializers and input serializers of the workspaces API."""
 
+from typing import TypedDict
+
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
 from billing.prices import CYCLES
+from orbit.schema import stored_json
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 from workspaces.services.invitations import invitation_status
 
 Role = Membership.Role
 ROLE_CHOICES = [role.label for role in Role]
+
+
+class InvitedWorkspace(TypedDict):
+    id: str
+    name: str
+    slug: str
+    logo_url: str
 
 
 class RoleField(serializers.ChoiceField):
@@ -29,6 +39,11 @@ class WorkspaceSerializer(serializers.ModelSerializer):
     owner = UserSummarySerializer(read_only=True)
     # A plain string: "" when no logo is set, which the model URLField's `uri` format would refuse.
     logo_url = serializers.CharField(read_only=True, help_text="The logo's URL, or empty when none is set.")
+    goals = stored_json(
+        {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 20},
+        read_only=True,
+        help_text="The goals chosen at onboarding or set since.",
+    )
 
     class Meta:
         model = Workspace
@@ -118,7 +133,7 @@ class InvitationPreviewSerializer(serializers.Serializer):
     expired = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
 
-    def get_workspace(self, invitation) -> dict:
+    def get_workspace(self, invitation) -> InvitedWorkspace:
         workspace = invitation.workspace
         return {"id": str(workspace.pk), "name": workspace.name, "slug": workspace.slug, "logo_url": workspace.logo_url}
 
@@ -136,6 +151,12 @@ class AcceptedInvitationSerializer(serializers.Serializer):
 
 class ActivityEventSerializer(serializers.ModelSerializer):
     actor = UserSummarySerializer(read_only=True, allow_null=True)
+    metadata = stored_json(
+        {"type": "object", "additionalProperties": True},
+        read_only=True,
+        help_text="Free-form context of the event; its keys depend on the verb (e.g. the fields changed, the "
+        "new status) and may grow. Do not rely on a fixed shape.",
+    )
 
     class Meta:
         model = ActivityEvent
