@@ -7,6 +7,7 @@ import pytest
 from ai.models import AIRun
 from ai.tests.conftest import make_document
 from documents.models import Document
+from orbit.testing import assert_error
 from scopes.models import Scope
 from scopes.tests.factories import ProjectFactory
 from workspaces.models import ActivityEvent
@@ -129,16 +130,15 @@ def test_bad_input_is_400_naming_the_field(editor, workspace, brief, run_jobs, b
     assert AIRun.objects.count() == 0
 
 
-def test_foreign_project_and_template_are_404(editor, workspace, brief, other_workspace, run_jobs):
+@pytest.mark.parametrize("field", ["project_id", "template_id"])
+def test_foreign_project_and_template_are_404(editor, workspace, brief, other_workspace, run_jobs, field):
     from templates.tests.factories import TemplateFactory
 
-    project = ProjectFactory(workspace=other_workspace)
-    template = TemplateFactory(workspace=other_workspace)
-    for field, value in (("project_id", project.pk), ("template_id", template.pk)):
-        response = extract(editor, workspace, run_jobs, document_ids=[str(brief.pk)], **{field: str(value)})
-        assert response.status_code == 404
-        assert response.json()["error"]["details"] == {field: [str(value)]}
+    foreign = {"project_id": ProjectFactory, "template_id": TemplateFactory}[field](workspace=other_workspace)
+    response = extract(editor, workspace, run_jobs, document_ids=[str(brief.pk)], **{field: str(foreign.pk)})
+    assert assert_error(response, 404, "not_found") == {field: [str(foreign.pk)]}
     assert AIRun.objects.count() == 0
+    assert Scope.objects.count() == 0
 
 
 def test_extract_into_a_project_with_a_template(editor, workspace, brief, run_jobs):
@@ -178,9 +178,9 @@ def test_ai_calls_per_month_is_402_before_queuing(editor, workspace, brief, run_
 def test_scopes_per_month_is_402_before_paying_for_the_call(editor, workspace, brief, run_jobs, settings):
     settings.ORBIT_PLANS_OVERRIDE = {"free": {"scopes_per_month": 0}}
     refused = extract(editor, workspace, run_jobs, document_ids=[str(brief.pk)])
-    assert refused.status_code == 402
-    assert refused.json()["error"]["details"]["limit_name"] == "scopes_per_month"
+    assert assert_error(refused, 402, "plan_limit_exceeded")["limit_name"] == "scopes_per_month"
     assert AIRun.objects.count() == 0
+    assert Scope.objects.count() == 0
 
 
 def test_rate_limit_per_user_is_429_with_retry_after(editor, workspace, brief, run_jobs, settings):
@@ -197,6 +197,7 @@ def test_rate_limit_per_user_is_429_with_retry_after(editor, workspace, brief, r
 def test_rate_limit_per_workspace_counts_every_member(member, workspace, brief, run_jobs, settings):
     settings.AI_RATE_LIMIT_WORKSPACE = "2/hour"
     clients = [member("editor"), member("editor"), member("admin")]
-    statuses = [extract(c, workspace, run_jobs, document_ids=[str(brief.pk)]).status_code for c in clients]
-    assert statuses == [202, 202, 429]
+    responses = [extract(c, workspace, run_jobs, document_ids=[str(brief.pk)]) for c in clients]
+    assert [r.status_code for r in responses[:2]] == [202, 202]
+    assert_error(responses[2], 429, "rate_limited")
     assert AIRun.objects.count() == 2

@@ -4,6 +4,7 @@ import pytest
 
 from ai.models import AIRun
 from ai.tests import standin as fake
+from orbit.testing import assert_error
 from orbit.tests.schemas import problems
 from scopes.models import Scope
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
@@ -157,11 +158,10 @@ def test_another_workspaces_scope_or_section_is_404(editor, workspace, other_wor
     if action == "suggest":
         body["section_id"] = str(foreign.pk)
     response = post(editor, workspace, action, run_jobs, **body)
-    assert response.status_code == 404
-    assert response.json()["error"]["details"] == {"scope_id": [str(foreign.scope_id)]}
+    assert assert_error(response, 404, "not_found") == {"scope_id": [str(foreign.scope_id)]}
     if action == "suggest":  # own scope, a section of another scope
         response = post(editor, workspace, action, run_jobs, scope_id=str(own.scope_id), section_id=str(foreign.pk))
-        assert response.json()["error"]["details"] == {"section_id": [str(foreign.pk)]}
+        assert assert_error(response, 404, "not_found") == {"section_id": [str(foreign.pk)]}
     assert AIRun.objects.count() == 0
 
 
