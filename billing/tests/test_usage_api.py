@@ -1,5 +1,9 @@
 import pytest
 
+from billing.models import BillingState
+from orbit.testing import assert_error
+from orbit.testing_state import unchanged
+from workspaces.models import Workspace
 from workspaces.tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +35,11 @@ def test_a_paid_plan_shows_its_limits(member, workspace):
 
 
 def test_non_member_gets_404(member, other_workspace):
-    assert member("owner").get(usage_url(other_workspace)).status_code == 404
+    assert_error(member("owner").get(usage_url(other_workspace)), 404, "not_found")
 
 
-def test_writes_are_not_allowed(member, workspace):
-    assert member("owner").post(usage_url(workspace), {}).status_code == 405
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_not_allowed(member, workspace, method):
+    owner = member("owner")
+    with unchanged(Workspace.objects.all(), BillingState.objects.all()):
+        assert_error(getattr(owner, method)(usage_url(workspace), {}), 405, "method_not_allowed")

@@ -126,7 +126,7 @@ def test_a_badly_signed_event_is_a_400_and_changes_nothing(forge, owner, workspa
     canceled = stripe_api.update_subscription(pro["id"], status="canceled")
     before, calls = snapshot(workspace), len(stripe_api.calls)
     response = deliver(stripe_api.event("customer.subscription.deleted", canceled), **forge)
-    assert response.status_code == 400
+    assert (response.status_code, response.content) == (400, b"")  # dj-stripe's endpoint: Stripe reads the status
     assert snapshot(workspace) == before
     assert len(stripe_api.calls) == calls
 
