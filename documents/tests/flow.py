@@ -13,18 +13,20 @@ def ask(client, workspace, *, filename: str, data: bytes, content_type: str, siz
     )
 
 
+def put(upload: dict, data: bytes, *, client):
+    """PUT the bytes to a local upload URL through the Django test client `client`; returns the response."""
+    parts = urlsplit(upload["url"])
+    content_type = upload["headers"].get("Content-Type", "application/octet-stream")
+    return client.generic("PUT", f"{parts.path}?{parts.query}", data=data, content_type=content_type)
+
+
 def send(upload: dict, data: bytes, *, client=None):
     """PUT the bytes where the API said. Local URLs go through the Django test client (`client`) unless it is None,
     in which case real HTTP is used (S3 presigned URLs, live_server)."""
     if client is None:
         response = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=10)
         return response.status_code
-    parts = urlsplit(upload["url"])
-    path = f"{parts.path}?{parts.query}"
-    response = client.generic(
-        "PUT", path, data=data, content_type=upload["headers"].get("Content-Type", "application/octet-stream")
-    )
-    return response.status_code
+    return put(upload, data, client=client).status_code
 
 
 def confirm(client, workspace, document_id):

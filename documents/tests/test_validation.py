@@ -98,9 +98,15 @@ def test_real_size_over_plan_at_confirm(editor, workspace, local_storage, settin
 
 
 def test_local_put_larger_than_plan_is_refused(editor, workspace, settings):
+    """The plan's max_file_bytes is checked on the declared size when asking, and a PUT may not exceed what was
+    declared, so no PUT stores more than the plan allows."""
     settings.ORBIT_PLANS_OVERRIDE = {"free": {"max_file_bytes": 1000}}
+    with unchanged(Document.objects.all()):
+        too_big = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 2000, content_type="text/plain")
+        assert assert_error(too_big, 413, "payload_too_large")["limit_name"] == "max_file_bytes"
     asked = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 10, content_type="text/plain")
-    assert flow.send(asked.json()["upload"], b"x" * 2000, client=editor) == 413
+    refused = flow.put(asked.json()["upload"], b"x" * 2000, client=editor)
+    assert assert_error(refused, 413, "payload_too_large") == {"limit": 10, "size": 2000, "limit_name": "declared_size"}
 
 
 def test_real_size_counted_against_storage_at_confirm(editor, workspace, local_storage, settings):
@@ -199,8 +205,9 @@ def test_confirm_twice_is_idempotent(editor, workspace, django_capture_on_commit
 
 def test_confirm_of_a_rejected_upload_is_a_conflict(editor, workspace):
     document, response = _send_and_confirm(editor, workspace, data=b"", content_type="text/plain", declared_size=3)
-    again = flow.confirm(editor, workspace, document.id)
-    assert again.status_code == 409
+    with unchanged(Document.objects.all(), ActivityEvent.objects.all()):
+        again = flow.confirm(editor, workspace, document.id)
+        assert_error(again, 409, "conflict")
     assert "rejected" in again.json()["error"]["message"]
 
 
@@ -210,10 +217,12 @@ def test_put_after_confirm_is_refused(editor, workspace, django_capture_on_commi
     flow.send(asked.json()["upload"], data, client=editor)
     with django_capture_on_commit_callbacks(execute=True):
         flow.confirm(editor, workspace, asked.json()["document"]["id"])
-    assert flow.send(asked.json()["upload"], b"swapped after the scan", client=editor) == 409
+    with unchanged(Document.objects.all(), ActivityEvent.objects.all()):
+        assert_error(flow.put(asked.json()["upload"], b"swapped after the scan", client=editor), 409, "conflict")
 
 
-def test_tampered_or_forged_upload_token_is_refused(editor, workspace, local_storage):
+@pytest.mark.parametrize("token_kind", ["re-pointed", "forged", "empty"])
+def test_tampered_or_forged_upload_token_is_refused(editor, workspace, local_storage, token_kind):
     """The signed token is the whole credential: it names the key, so a token cannot be re-pointed at another
     document's key (any change breaks the signature), and a forged one is an unknown link."""
     import json
@@ -230,8 +239,8 @@ def test_tampered_or_forged_upload_token_is_refused(editor, workspace, local_sto
     repointed = json.dumps({**payload, "k": "documents/other/key.txt"}, separators=(",", ":"))
     body = signing.b64_encode(repointed.encode()).decode()
     tampered = body + ":" + unquote(token).rsplit(":", 1)[1]
-    for bad in (tampered, "abc:def", ""):
-        assert flow.send({**upload, "url": base + "token=" + bad}, b"abc", client=editor) == 404
+    bad = {"re-pointed": tampered, "forged": "abc:def", "empty": ""}[token_kind]
+    assert_error(flow.put({**upload, "url": base + "token=" + bad}, b"abc", client=editor), 404, "not_found")
     assert not local_storage.exists(document.upload_key)
     assert not local_storage.exists("documents/other/key.txt")
 
@@ -244,15 +253,20 @@ def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch
     asked = flow.ask(editor, workspace, filename="a.txt", data=b"abc", content_type="text/plain")
     later = time.time() + settings.SIGNED_URL_TTL + 5
     monkeypatch.setattr(signing.time, "time", lambda: later)
-    response_status = flow.send(asked.json()["upload"], b"abc", client=editor)
+    response = flow.put(asked.json()["upload"], b"abc", client=editor)
     monkeypatch.undo()
-    assert response_status == 403
+    assert_error(response, 403, "permission_denied")
+    assert "expired" in response.json()["error"]["message"]
 
 
 def test_local_put_larger_than_declared_is_refused_and_stores_nothing(editor, workspace, local_storage):
     asked = flow.ask(editor, workspace, filename="a.txt", data=b"x" * 10, content_type="text/plain")
     document = Document.objects.get(pk=asked.json()["document"]["id"])
-    assert flow.send(asked.json()["upload"], b"x" * 11, client=editor) == 413
+    assert assert_error(flow.put(asked.json()["upload"], b"x" * 11, client=editor), 413, "payload_too_large") == {
+        "limit": 10,
+        "size": 11,
+        "limit_name": "declared_size",
+    }
     assert not local_storage.exists(document.upload_key)
     assert flow.send(asked.json()["upload"], b"x" * 10, client=editor) == 200  # the declared size is fine
     document.refresh_from_db()
