@@ -2,6 +2,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from workspaces.models import ActivityEvent, Membership, Workspace
 from workspaces.tests.conftest import error_code
 from workspaces.tests.factories import MembershipFactory, WorkspaceFactory
@@ -142,12 +143,11 @@ def test_deleted_workspace_is_gone_for_everyone(member, workspace):
     assert owner.get(LIST).json()["results"] == []
 
 
-def test_non_member_gets_404_not_403(member, other_workspace):
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_non_member_gets_404_not_403(member, other_workspace, method):
     outsider = member("owner")
-    for method in ("get", "patch", "delete"):
-        response = getattr(outsider, method)(detail(other_workspace))
-        assert response.status_code == 404
-        assert error_code(response) == "not_found"
+    with unchanged(Workspace.objects.all(), ActivityEvent.objects.all()):
+        assert_error(getattr(outsider, method)(detail(other_workspace), {"name": "Taken"}), 404, "not_found")
 
 
 def test_a_model_validation_error_from_a_service_answers_400_not_500():
