@@ -6,6 +6,8 @@ from django.utils import timezone
 from exports.models import Export
 from exports.tests.factories import ExportFactory
 from exports.tests.readback import pdf_pages, squash
+from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
 from workspaces.models import ActivityEvent
 
@@ -210,19 +212,22 @@ def test_viewer_cannot_retry(member, workspace, scope):
     assert export.status == Export.Status.FAILED
 
 
-def test_other_workspaces_exports_are_not_found(member, workspace, other_workspace, scope):
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        pytest.param("get", "{workspace}/exports/{export}/", id="through-my-workspace"),
+        pytest.param("get", "{other}/exports/{export}/", id="through-its-workspace"),
+        pytest.param("post", "{workspace}/scopes/{scope}/exports/", id="export-its-scope"),
+    ],
+)
+def test_other_workspaces_exports_are_not_found(member, workspace, other_workspace, scope, method, path):
     foreign = ExportFactory(workspace=other_workspace)
     client = member("owner")
-    for response in (
-        client.get(f"/api/workspaces/{workspace.id}/exports/{foreign.id}/"),
-        client.get(f"/api/workspaces/{other_workspace.id}/exports/{foreign.id}/"),
-        client.post(
-            f"/api/workspaces/{workspace.id}/scopes/{foreign.scope_id}/exports/", {"format": "pdf"}, format="json"
-        ),
-    ):
-        assert response.status_code == 404
-        assert response.json()["error"]["code"] == "not_found"
-    assert Export.objects.count() == 1
+    url = "/api/workspaces/" + path.format(
+        workspace=workspace.id, other=other_workspace.id, export=foreign.id, scope=foreign.scope_id
+    )
+    with unchanged(Export.objects.all(), ActivityEvent.objects.all()):
+        assert_error(getattr(client, method)(url, {"format": "pdf"}, format="json"), 404, "not_found")
 
 
 def _download(client, url: str):
