@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from documents.tests.conftest import moto_endpoint, s3_storage_settings  # noqa: F401 - the fixture
 from orbit.blobstore import BlobMissing, LocalBlobStore, S3BlobStore, get_blob_store
+from orbit.testing import assert_error
 
 
 @pytest.fixture
@@ -117,8 +118,8 @@ def test_local_tokens_are_for_one_operation_and_expire(local, rf, monkeypatch):
     upload = local.signed_upload_url("exports/k", content_type="text/plain", size=1, request=request)
     download = local.signed_download_url("exports/k", filename="k", content_type="text/plain", request=request)
     client = APIClient()
-    assert client.get(_path(upload)).status_code == 404  # a PUT token does not read
-    assert client.generic("PUT", _path(download), data=b"x", content_type="text/plain").status_code == 404
+    assert_error(client.get(_path(upload)), 404, "not_found")  # a PUT token does not read
+    assert_error(client.generic("PUT", _path(download), data=b"x", content_type="text/plain"), 404, "not_found")
     assert not local.exists("exports/k")
     later = time.time() + 301
     monkeypatch.setattr(time, "time", lambda: later)
@@ -142,7 +143,7 @@ def test_local_endpoint_is_closed_when_storage_is_s3(s3, tmp_path, rf):
         "exports/k", content_type="text/plain", size=1, request=rf.get("/")
     )
     response = APIClient().generic("PUT", _path(link), data=b"x", content_type="text/plain")
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     assert not s3.exists("exports/k")
 
 
