@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from orbit.testing import assert_error
 from workspaces.models import Membership
 from workspaces.selectors import membership_with_user
 from workspaces.tests.factories import MembershipFactory, WorkspaceFactory
@@ -97,8 +98,7 @@ def test_a_members_token_is_401_once_the_password_changes_or_the_user_is_gone(me
 def test_a_membership_is_never_reused_for_another_workspace(member, workspace):
     client = member("owner")
     other = WorkspaceFactory()
-    response = client.get(activity(other))
-    assert response.status_code == 404
+    assert_error(client.get(activity(other)), 404, "not_found")
     assert client.get(activity(workspace)).status_code == 200
 
 
