@@ -43,3 +43,66 @@ class Columns:
                 value = converter(value, expression, connection)
             values[index] = value
         return self.model.from_db(using, self.attnames, values)
+
+
+class CompiledValues:
+    """A `.values()` query compiled once by the ORM, then run with new parameters through a cursor.
+
+    Building and compiling a queryset costs more CPU than running it (a 25-row scope page: ~2.5 ms of ORM work
+    for ~1 ms of SQL). A read whose shape is fixed by a few choices (searched or not, the ordering, a cursor
+    position or not) is compiled once per shape from a queryset built with sentinels: distinct values that stand
+    for the request's own (`sentinels`: name -> value). Each parameter of the compiled SQL is then either one of
+    those names, filled in per call, or a constant of the shape. Only values the caller names can differ between
+    two calls of one shape, so the SQL, the column names and the converters are exactly what the ORM would run
+    for the real values, and each call costs one cursor execute. Rows come back as the dicts `.values()` yields.
+    """
+
+    def __init__(self, queryset, sentinels: dict):
+        query = queryset.query
+        self.using = queryset.db
+        compiler = query.get_compiler(using=self.using)
+        sql, params = compiler.as_sql()
+        self.sql = sql
+        self.slots = []  # per parameter: (name, None) for a sentinel, (None, value) for a constant
+        found = set()
+        for param in params:
+            name = next(
+                (name for name, value in sentinels.items() if type(param) is type(value) and param == value), None
+            )
+            self.slots.append((name, None) if name else (None, param))
+            found.add(name)
+        missing = set(sentinels) - found
+        if missing:
+            raise ValueError(f"sentinels not found among the compiled parameters: {sorted(missing)}")
+        self.names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self.converters = list(compiler.get_converters(fields).items())
+
+    def rows(self, values: dict, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+        params = [values[name] if name else constant for name, constant in self.slots]
+        sql = self.sql
+        if limit is not None:
+            sql = f"{sql} LIMIT {int(limit)}"
+        if offset:
+            sql = f"{sql} OFFSET {int(offset)}"
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        names = self.names
+        if not self.converters:
+            return [dict(zip(names, row, strict=True)) for row in fetched]
+        result = []
+        for row in fetched:
+            row = list(row)
+            for index, (converters, expression) in self.converters:
+                value = row[index]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[index] = value
+            result.append(dict(zip(names, row, strict=True)))
+        return result

@@ -1,14 +1,35 @@
 """The lean read path of the hot scope reads: plain dicts, field for field and byte for byte what the declared
-serializers in `scopes/api/serializers.py` answer (scopes/tests/test_representations.py proves it on every shape:
-nulls, searched or not, sections, unicode).
+serializers in `scopes/api/serializers.py` answer (scopes/tests/test_representations.py and test_lean_reads.py
+prove it on every shape: nulls, searched or not, trashed, favourites, sections, unicode, pages and cursors).
 
 Why: DRF's nested serializers cost ~27 field objects and conversions per scope row; a 25-row page spent more CPU
 in them than in its SQL. The serializers stay the contract: the OpenAPI schema comes from them, writes still
-validate through them, and a field added there must be added here (the equality test fails until it is).
+validate through them, and a field added there must be added here (the equality tests fail until it is).
 Every conversion below is the one the DRF field of the serializer does (`to_representation`).
+
+The functions take flat rows, the dicts `.values(*SCOPE_VALUES)` yields (scopes/lean.py fetches them that way);
+`scope_json`/`section_json`/`scope_detail_json` take model instances (after writes) through `*_row(instance)`.
 """
 
 from django.utils import timezone
+
+from scopes.api.serializers import ProjectSerializer, SectionSerializer
+
+SCOPE_FIELDS = ["id", "title", "client_name", "summary", "status", "confidence", "version"]
+SCOPE_DATES = ["deleted_at", "created_at", "updated_at"]
+PROJECT_FIELDS = list(ProjectSerializer.Meta.fields)
+USER_FIELDS = ["id", "email", "full_name", "avatar_url"]
+SCOPE_ANNOTATIONS = ["is_favourite", "section_count", "open_comment_count"]
+# What one row of the scope list holds (plus `rank` when searched), and a scope detail (plus its sections).
+SCOPE_VALUES = [
+    *SCOPE_FIELDS,
+    *SCOPE_DATES,
+    *(f"project__{name}" for name in PROJECT_FIELDS),
+    *(f"created_by__{name}" for name in USER_FIELDS),
+    *SCOPE_ANNOTATIONS,
+]
+SCOPE_DETAIL_VALUES = [*SCOPE_VALUES, "ai_analysis"]
+SECTION_VALUES = list(SectionSerializer.Meta.fields)  # `comment_count` is selectors.sections_queryset's
 
 
 def datetime_json(value) -> str | None:
@@ -23,66 +44,105 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def user_json(user) -> dict | None:
+def _user_json(row) -> dict | None:
     """accounts.api.serializers.UserSummarySerializer."""
-    if user is None:
-        return None
-    return {"id": str(user.pk), "email": user.email, "full_name": user.full_name, "avatar_url": user.avatar_url}
-
-
-def project_json(project) -> dict | None:
-    """ProjectSerializer."""
-    if project is None:
+    if row["created_by__id"] is None:
         return None
     return {
-        "id": str(project.pk),
-        "name": project.name,
-        "client_name": project.client_name,
-        "description": project.description,
-        "status": project.status,
-        "created_at": datetime_json(project.created_at),
-        "updated_at": datetime_json(project.updated_at),
+        "id": str(row["created_by__id"]),
+        "email": row["created_by__email"],
+        "full_name": row["created_by__full_name"],
+        "avatar_url": row["created_by__avatar_url"],
     }
+
+
+def _project_json(row) -> dict | None:
+    """ProjectSerializer."""
+    if row["project__id"] is None:
+        return None
+    return {
+        "id": str(row["project__id"]),
+        "name": row["project__name"],
+        "client_name": row["project__client_name"],
+        "description": row["project__description"],
+        "status": row["project__status"],
+        "created_at": datetime_json(row["project__created_at"]),
+        "updated_at": datetime_json(row["project__updated_at"]),
+    }
+
+
+def section_row_json(row) -> dict:
+    """SectionSerializer, for a row of SECTION_VALUES."""
+    return {
+        "id": str(row["id"]),
+        "section_type": row["section_type"],
+        "title": row["title"],
+        "content": row["content"],
+        "position": row["position"],
+        "confidence": _float(row["confidence"]),
+        "ai_generated": row["ai_generated"],
+        "sources": row["sources"],
+        "version": row["version"],
+        "comment_count": row["comment_count"],
+        "created_at": datetime_json(row["created_at"]),
+        "updated_at": datetime_json(row["updated_at"]),
+    }
+
+
+def scope_row_json(row) -> dict:
+    """ScopeSerializer, for a row of SCOPE_VALUES (and `rank` when searched)."""
+    return {
+        "id": str(row["id"]),
+        "title": row["title"],
+        "client_name": row["client_name"],
+        "summary": row["summary"],
+        "status": row["status"],
+        "confidence": _float(row["confidence"]),
+        "version": row["version"],
+        "project": _project_json(row),
+        "created_by": _user_json(row),
+        "is_favourite": row["is_favourite"],
+        "section_count": row["section_count"],
+        "open_comment_count": row["open_comment_count"],
+        "rank": row.get("rank"),
+        "deleted_at": datetime_json(row["deleted_at"]),
+        "created_at": datetime_json(row["created_at"]),
+        "updated_at": datetime_json(row["updated_at"]),
+    }
+
+
+def scope_detail_row_json(row, sections) -> dict:
+    """ScopeDetailSerializer, for a row of SCOPE_DETAIL_VALUES and its section rows in order."""
+    return {
+        **scope_row_json(row),
+        "ai_analysis": row["ai_analysis"],
+        "sections": [section_row_json(section) for section in sections],
+    }
+
+
+# --- The same, from model instances (the answers of writes) ---------------------------------------------
+def _related_values(row: dict, prefix: str, instance, names) -> None:
+    for name in names:
+        row[f"{prefix}__{name}"] = None if instance is None else getattr(instance, name)
+
+
+def scope_row(scope) -> dict:
+    """The SCOPE_VALUES row of a scope of selectors.with_list_annotations (and `rank` when searched)."""
+    row = {name: getattr(scope, name) for name in (*SCOPE_FIELDS, *SCOPE_DATES, *SCOPE_ANNOTATIONS)}
+    _related_values(row, "project", scope.project, PROJECT_FIELDS)
+    _related_values(row, "created_by", scope.created_by, USER_FIELDS)
+    row["rank"] = getattr(scope, "rank", None)
+    return row
 
 
 def section_json(section) -> dict:
     """SectionSerializer, for a section annotated with `comment_count` (selectors.sections_queryset)."""
-    return {
-        "id": str(section.pk),
-        "section_type": section.section_type,
-        "title": section.title,
-        "content": section.content,
-        "position": section.position,
-        "confidence": _float(section.confidence),
-        "ai_generated": section.ai_generated,
-        "sources": section.sources,
-        "version": section.version,
-        "comment_count": section.comment_count,
-        "created_at": datetime_json(section.created_at),
-        "updated_at": datetime_json(section.updated_at),
-    }
+    return section_row_json({name: getattr(section, name) for name in SECTION_VALUES})
 
 
 def scope_json(scope) -> dict:
     """ScopeSerializer, for a scope of selectors.with_list_annotations (and `rank` when searched)."""
-    return {
-        "id": str(scope.pk),
-        "title": scope.title,
-        "client_name": scope.client_name,
-        "summary": scope.summary,
-        "status": scope.status,
-        "confidence": _float(scope.confidence),
-        "version": scope.version,
-        "project": project_json(scope.project),
-        "created_by": user_json(scope.created_by),
-        "is_favourite": scope.is_favourite,
-        "section_count": scope.section_count,
-        "open_comment_count": scope.open_comment_count,
-        "rank": getattr(scope, "rank", None),
-        "deleted_at": datetime_json(scope.deleted_at),
-        "created_at": datetime_json(scope.created_at),
-        "updated_at": datetime_json(scope.updated_at),
-    }
+    return scope_row_json(scope_row(scope))
 
 
 def scope_detail_json(scope) -> dict:
@@ -90,5 +150,5 @@ def scope_detail_json(scope) -> dict:
     return {
         **scope_json(scope),
         "ai_analysis": scope.ai_analysis,
-        "sections": [section_json(section) for section in scope.sections.all()],
+        "sections": [section_json(s) for s in scope.sections.all()],
     }

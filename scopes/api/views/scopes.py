@@ -1,15 +1,16 @@
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from orbit.concurrency import ETagMixin, expected_version, if_match, sends_etag
+from orbit.concurrency import ETagMixin, etag_for, expected_version, if_match, sends_etag
 from orbit.filters import TRUE_VALUES
 from orbit.idempotency import idempotent
 from orbit.schema import answers
-from scopes import selectors
+from scopes import lean, selectors
 from scopes.api.filters import ScopeFilter
-from scopes.api.representations import scope_detail_json, scope_json
+from scopes.api.representations import scope_detail_json, scope_detail_row_json, scope_json, scope_row_json
 from scopes.api.serializers import (
     DuplicateSerializer,
     ScopeCreateSerializer,
@@ -30,9 +31,17 @@ from scopes.services.scopes import (
 from templates.selectors import get_usable_template
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
+# The list parameters the lean read path answers (scopes/lean.py); any other parameter takes the filter backends.
+LEAN_LIST_PARAMETERS = frozenset({"limit", "cursor", "q"})
+SEARCH_MAX_LENGTH = ScopeFilter.base_filters["q"].extra["max_length"]
+
 
 class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
-    """Scopes of work. Deleting moves a scope to the trash; `restore` brings it back within 30 days."""
+    """Scopes of work. Deleting moves a scope to the trash; `restore` brings it back within 30 days.
+
+    The hot reads (list, search, trash, detail) run the lean path: the same queries as the ORM path, compiled
+    once per shape, rows turned into the declared serializers' JSON (scopes/lean.py, api/representations.py).
+    """
 
     queryset = Scope.objects.all()
     serializer_class = ScopeSerializer
@@ -74,8 +83,29 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         fresh = selectors.with_detail(Scope.objects.filter(pk=scope.pk), user=self.request.user).get()
         return self.with_etag(Response(scope_detail_json(fresh), status=status_code), fresh)
 
+    def _lean_rows(self) -> lean.ScopeRows | None:
+        """The page's rows when the filter backends would do nothing but search: only `limit`, `cursor` and a `q`
+        the filter form accepts (stripped, at most 200 characters, no NUL), else None (the ORM path decides,
+        errors included)."""
+        params = self.request.query_params
+        if not params.keys() <= LEAN_LIST_PARAMETERS:
+            return None
+        query = params.get("q", "").strip()
+        if len(query) > SEARCH_MAX_LENGTH or "\x00" in query:
+            return None
+        return lean.ScopeRows(
+            workspace_id=self.workspace.pk,
+            user_id=self.request.user.pk,
+            trashed=self._wants_trash(),
+            query=query or None,
+        )
+
     @extend_schema(responses=ScopeSerializer(many=True))
     def list(self, request, workspace_id):
+        rows = self._lean_rows()
+        if rows is not None:
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response([scope_row_json(row) for row in page])  # = ScopeSerializer
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([scope_json(scope) for scope in page])  # = ScopeSerializer
 
@@ -105,8 +135,14 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
     @sends_etag
     @extend_schema(responses=ScopeDetailSerializer)
     def retrieve(self, request, workspace_id, id):
-        scope = self.get_object()
-        return self.with_etag(Response(scope_detail_json(scope)), scope)  # = ScopeDetailSerializer
+        found = lean.scope_detail_rows(workspace_id=self.workspace.pk, user_id=request.user.pk, scope_id=id)
+        if found is None:
+            raise Http404  # what get_object answers: 404 not_found
+        scope, sections = found
+        self.check_object_permissions(request, scope)
+        response = Response(scope_detail_row_json(scope, sections))  # = ScopeDetailSerializer
+        response["ETag"] = etag_for(scope["version"])
+        return response
 
     @if_match
     @extend_schema(request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
