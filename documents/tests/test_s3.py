@@ -111,8 +111,8 @@ def test_s3_real_size_is_read_from_the_object(s3_storage, member, workspace, set
     asked = flow.ask(editor, workspace, filename="x.txt", data=data, content_type="text/plain", size=100)
     flow.send(asked.json()["upload"], data)
     response = flow.confirm(editor, workspace, asked.json()["document"]["id"])
-    assert response.status_code == 413
-    assert response.json()["error"]["details"]["size"] == len(data)
+    assert assert_error(response, 413, "payload_too_large")["size"] == len(data)
+    assert Document.objects.get().status == Document.Status.FAILED
 
 
 def test_storage_outage_is_retried_with_backoff(settings, moto_endpoint, workspace, s3_storage):

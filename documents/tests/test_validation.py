@@ -62,8 +62,8 @@ def test_unsupported_declared_type_is_refused(editor, workspace):
 
 def test_missing_fields_answer_validation_error(editor, workspace):
     response = editor.post(f"/api/workspaces/{workspace.id}/documents/", {"filename": "x.pdf"}, format="json")
-    assert response.status_code == 400
-    assert set(response.json()["error"]["details"]) == {"size", "content_type"}
+    assert set(assert_error(response, 400, "validation_error")) == {"size", "content_type"}
+    assert not Document.objects.exists()
 
 
 def test_storage_quota_is_checked_when_asking(editor, workspace):
@@ -361,8 +361,7 @@ def test_local_put_needs_the_content_type_it_was_given_like_s3(editor, workspace
     assert upload["headers"] == {"Content-Type": "text/plain"}
     parts = urlsplit(upload["url"])
     wrong = editor.generic("PUT", f"{parts.path}?{parts.query}", data=b"abc", content_type="application/octet-stream")
-    assert wrong.status_code == 403
-    assert wrong.json()["error"]["details"]["expected_content_type"] == "text/plain"
+    assert assert_error(wrong, 403, "permission_denied")["expected_content_type"] == "text/plain"
     document = Document.objects.get()
     assert not local_storage.exists(document.upload_key)
     right = editor.generic("PUT", f"{parts.path}?{parts.query}", data=b"abc", content_type="text/plain; charset=utf-8")
@@ -373,12 +372,11 @@ def test_unconfirmed_uploads_reserve_their_declared_size(editor, workspace, sett
     settings.ORBIT_PLANS_OVERRIDE = {"free": {"storage_bytes": 10_000}}
     first = flow.ask(editor, workspace, filename="a.txt", data=b"", content_type="text/plain", size=6_000)
     assert first.status_code == 201
-    second = flow.ask(editor, workspace, filename="b.txt", data=b"", content_type="text/plain", size=6_000)
-    assert second.status_code == 402
-    error = second.json()["error"]
-    assert error["details"]["pending_uploads_bytes"] == 6_000
-    assert error["details"]["usage"] == 0
-    assert "not confirmed yet reserve 6000" in error["message"]
+    with unchanged(Document.objects.all()):
+        second = flow.ask(editor, workspace, filename="b.txt", data=b"", content_type="text/plain", size=6_000)
+    details = assert_error(second, 402, "plan_limit_exceeded")
+    assert (details["pending_uploads_bytes"], details["usage"]) == (6_000, 0)
+    assert "not confirmed yet reserve 6000" in second.json()["error"]["message"]
     # A rejected (failed) or abandoned upload no longer reserves anything.
     Document.objects.filter(pk=first.json()["document"]["id"]).update(status=Document.Status.FAILED)
     third = flow.ask(editor, workspace, filename="c.txt", data=b"", content_type="text/plain", size=6_000)

@@ -137,7 +137,7 @@ def test_a_person_signs_up_from_the_invite_link_and_accepts(member, workspace, c
         {"email": "newcomer@example.com", "password": "violet-harbour-tangerine-42", "full_name": "New Comer"},
         content_type="application/json",
     )
-    assert signup.status_code == 401  # verification pending
+    assert signup.status_code == 401  # not a refusal: signed up, verification pending
     assert [flow["id"] for flow in signup.json()["data"]["flows"] if flow.get("is_pending")] == ["verify_email"]
     session_token = signup.json()["meta"]["session_token"]
     verify_link = re.search(re.escape(settings.FRONTEND_URL) + r"/verify-email/(\S+)", mail.outbox[-1].body)
