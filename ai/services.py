@@ -5,17 +5,26 @@ import structlog
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django_q.tasks import async_task
 
 from ai import providers
 from ai.models import AIRun
 from billing.plans import enforce_limit
 from documents.models import Document
+from orbit import worker
 from orbit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from scopes.models import Project, Scope, ScopeSection
 from workspaces.models import Membership
 
 logger = structlog.get_logger(__name__)
+
+PIPELINE = worker.Pipeline(
+    model=AIRun,
+    task="ai.tasks.run_ai",
+    waiting=AIRun.Status.QUEUED,
+    running=AIRun.Status.RUNNING,
+    lease_setting="AI_RUN_LEASE",
+    token="claim_token",
+)
 
 
 def _provider(*, requested: str | None, membership: Membership) -> tuple[str, str]:
@@ -45,7 +54,7 @@ def _queue(*, workspace, user, kind: str, provider: str, model: str, params: dic
     run = AIRun.objects.create(
         workspace=workspace, user=user, kind=kind, provider=provider, model=model, input_params=params, scope=scope
     )
-    transaction.on_commit(lambda: async_task("ai.tasks.run_ai", str(run.id), task_name=f"ai-{kind}-{run.id}"))
+    PIPELINE.enqueue(run.id, task_name=f"ai-{kind}-{run.id}")
     logger.info("ai_run_queued", run_id=str(run.id), kind=kind, provider=provider, model=model)
     return run
 
@@ -164,5 +173,5 @@ def retry_run(*, run: AIRun, actor) -> AIRun:
         target=run,
         metadata={"kind": run.kind, "provider": run.provider},
     )
-    transaction.on_commit(lambda: async_task("ai.tasks.run_ai", str(run.id), task_name=f"ai-{run.kind}-{run.id}"))
+    PIPELINE.enqueue(run.id, task_name=f"ai-{run.kind}-{run.id}")
     return run

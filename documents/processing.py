@@ -17,14 +17,14 @@ from pathlib import Path
 import structlog
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import schedule
 
 from documents import text_extraction
 from documents.models import Document, DocumentPage
-from documents.services.lifecycle import mark_failed
+from documents.services.lifecycle import PIPELINE, mark_failed
+from orbit import worker
 from orbit.blobstore import BlobMissing, BlobUnavailable, get_blob_store
 from workspaces import activity
 from workspaces.activity import Verb
@@ -35,29 +35,7 @@ PAGE_SEPARATOR = "\f"
 
 
 def _claim(document_id: str) -> tuple[Document, object] | None:
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE)
-    claimed = (
-        Document.objects.filter(pk=document_id)
-        .filter(Q(status=Document.Status.UPLOADED) | Q(status=Document.Status.PROCESSING, claimed_at__lt=stale_before))
-        .update(
-            status=Document.Status.PROCESSING,
-            claimed_at=now,
-            processing_attempts=F("processing_attempts") + 1,
-            pages_done=0,
-            updated_at=now,
-        )
-    )
-    if not claimed:
-        return None
-    document = Document.objects.select_related("workspace").get(pk=document_id)
-    claim = Document.objects.filter(
-        pk=document.pk,
-        status=Document.Status.PROCESSING,
-        processing_run=document.processing_run,
-        claimed_at=now,
-    )
-    return document, claim
+    return PIPELINE.claim(document_id, queryset=Document.objects.select_related("workspace"), pages_done=0)
 
 
 def _fail(document: Document, claim, message: str) -> bool:
@@ -86,7 +64,7 @@ def _retry_later(document: Document, claim, reason: str) -> str:
             updated_at=timezone.now(),
         ):
             schedule(
-                "documents.tasks.process_document",
+                PIPELINE.task,
                 str(document.id),
                 schedule_type=Schedule.ONCE,
                 repeats=-1,  # a ONCE schedule with negative repeats deletes itself after firing
@@ -98,7 +76,7 @@ def _retry_later(document: Document, claim, reason: str) -> str:
 
 def _store(document: Document, claim, pages: list[text_extraction.ExtractedPage]) -> bool:
     with transaction.atomic():
-        if not list(claim.select_for_update().values_list("pk", flat=True)):
+        if not worker.holds(claim):
             return False
         DocumentPage.objects.filter(document=document).delete()
         DocumentPage.objects.bulk_create(

@@ -8,18 +8,17 @@ The pattern of documents.processing: delivery is at least once, so
 The content is read at render time and the hash recomputed from exactly what was drawn.
 """
 
-from datetime import timedelta
-
 import structlog
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from exports import content, logo, storage
 from exports.models import Export
 from exports.render.docx import render_docx
 from exports.render.pdf import render_pdf
+from exports.services import PIPELINE
+from orbit import worker
 from workspaces import activity
 from workspaces.models import ActivityEvent
 
@@ -33,18 +32,8 @@ class ExportFailed(Exception):
 
 
 def _claim(export_id: str):
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.EXPORT_LEASE)
-    claimed = (
-        Export.objects.filter(pk=export_id)
-        .filter(Q(status=Export.Status.QUEUED) | Q(status=Export.Status.RUNNING, claimed_at__lt=stale_before))
-        .update(status=Export.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
-    )
-    if not claimed:
-        return None
-    export = Export.objects.select_related("workspace", "scope", "scope__project", "scope__workspace").get(pk=export_id)
-    claim = Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING, run=export.run, claimed_at=now)
-    return export, claim
+    related = Export.objects.select_related("workspace", "scope", "scope__project", "scope__workspace")
+    return PIPELINE.claim(export_id, queryset=related)
 
 
 def _fail(export: Export, claim, message: str) -> bool:
@@ -91,7 +80,7 @@ def _store(export: Export, claim, data: bytes, digest: str) -> bool:
     key = storage.key_for(export)
     storage.put(key, data, content_type=export.content_type)
     with transaction.atomic():
-        if not list(claim.select_for_update().values_list("pk", flat=True)):
+        if not worker.holds(claim):
             transaction.on_commit(lambda: storage.delete(key))
             return False
         now = timezone.now()

@@ -5,11 +5,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from billing.plans import enforce_limit
 from exports import content
 from exports.models import Export
+from orbit import worker
 from orbit.errors import Conflict, NotFound, ValidationFailed
 from scopes.models import Scope
 from workspaces import activity
@@ -58,8 +58,14 @@ def get_live_scope(*, workspace, scope_id) -> Scope:
     return scope
 
 
-def _enqueue(export_id) -> None:
-    transaction.on_commit(lambda: async_task("exports.tasks.generate_export", str(export_id)))
+PIPELINE = worker.Pipeline(
+    model=Export,
+    task="exports.tasks.generate_export",
+    waiting=Export.Status.QUEUED,
+    running=Export.Status.RUNNING,
+    lease_setting="EXPORT_LEASE",
+    run="run",
+)
 
 
 def request_export(*, workspace, scope_id, actor, data) -> tuple[Export, bool]:
@@ -103,7 +109,7 @@ def request_export(*, workspace, scope_id, actor, data) -> tuple[Export, bool]:
             target=export,
             metadata={"scope_id": str(scope.id), "format": fmt, "options": options, "branding": branding["plan"]},
         )
-        _enqueue(export.id)
+        PIPELINE.enqueue(export.id)
     return export, False
 
 
@@ -122,23 +128,14 @@ def retry_export(*, export: Export, actor) -> Export:
         if not changed:
             raise Conflict("Only a failed export can be retried.", details={"status": export.status})
         activity.record(workspace=export.workspace, actor=actor, verb=ActivityEvent.Verb.EXPORT_RETRIED, target=export)
-        _enqueue(export.id)
+        PIPELINE.enqueue(export.id)
     export.refresh_from_db()
     return export
 
 
 def requeue_stale(*, now, dry_run: bool = False) -> int:
     """Queued exports nobody picked up, and running ones whose worker died, go back on the queue."""
-    lease = timedelta(seconds=settings.EXPORT_LEASE)
-    stale = list(
-        Export.objects.filter(status=Export.Status.QUEUED, updated_at__lt=now - lease).values_list("pk", flat=True)
-    ) + list(
-        Export.objects.filter(status=Export.Status.RUNNING, claimed_at__lt=now - lease).values_list("pk", flat=True)
-    )
-    if not dry_run:
-        for export_id in stale:
-            async_task("exports.tasks.generate_export", str(export_id))
-    return len(stale)
+    return PIPELINE.requeue_stale(now=now, dry_run=dry_run)
 
 
 def remove_expired(*, now, dry_run: bool = False) -> int:

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ai import runner, tasks
+from ai import jobs, runner, tasks
+from ai.attempt import Attempt
 from ai.models import AIRun
 from ai.tests.factories import AIRunFactory
 from scopes.models import Scope
@@ -50,7 +51,7 @@ def test_a_worker_that_lost_its_claim_creates_nothing(workspace, brief):
     job, claim = runner._claim(run.pk)
     # Meanwhile the lease passed and another worker claimed the run (a new token).
     AIRun.objects.filter(pk=run.pk).update(claim_token=None)
-    assert runner._extract(runner._State(job), claim) == "skipped"
+    assert jobs.extract(Attempt(job), claim) == "skipped"
     assert Scope.objects.count() == 0
     assert ActivityEvent.objects.filter(verb__startswith="ai.").count() == 0
 

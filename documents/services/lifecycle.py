@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from documents.models import Document
+from orbit import worker
 from orbit.blobstore import BlobMissing, BlobUnavailable, get_blob_store
 from orbit.errors import (
     Conflict,
@@ -22,9 +22,20 @@ from workspaces.activity import Verb
 logger = structlog.get_logger(__name__)
 
 
+PIPELINE = worker.Pipeline(
+    model=Document,
+    task="documents.tasks.process_document",
+    waiting=Document.Status.UPLOADED,
+    running=Document.Status.PROCESSING,
+    lease_setting="DOCUMENT_PROCESSING_LEASE",
+    attempts="processing_attempts",
+    run="processing_run",
+)
+
+
 def enqueue(document_id) -> None:
     """Queue processing once the current transaction commits."""
-    transaction.on_commit(lambda: async_task("documents.tasks.process_document", str(document_id)))
+    PIPELINE.enqueue(document_id)
 
 
 def mark_failed(
@@ -110,17 +121,7 @@ def reprocess_document(*, document: Document, actor) -> Document:
 def requeue_stale(*, now, dry_run: bool = False) -> int:
     """Queue again what a dead worker or a lost enqueue left behind: claims older than the lease, and uploads
     queued longer than the lease ago. The task's claim makes a duplicate enqueue harmless."""
-    cutoff = now - timedelta(seconds=settings.DOCUMENT_PROCESSING_LEASE)
-    stale = list(
-        Document.objects.filter(status=Document.Status.PROCESSING, claimed_at__lt=cutoff).values_list("id", flat=True)
-    )
-    stale += list(
-        Document.objects.filter(status=Document.Status.UPLOADED, updated_at__lt=cutoff).values_list("id", flat=True)
-    )
-    if not dry_run:
-        for document_id in stale:
-            async_task("documents.tasks.process_document", str(document_id))
-    return len(stale)
+    return PIPELINE.requeue_stale(now=now, dry_run=dry_run)
 
 
 def remove_orphaned_uploads(*, now, dry_run: bool = False) -> int:
