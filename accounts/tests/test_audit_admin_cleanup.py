@@ -11,6 +11,7 @@ from accounts import audit
 from accounts.cleanup import DEFAULT_AUTH_EVENT_RETENTION_DAYS, cleanup
 from accounts.models import AuthEvent
 from accounts.tests.factories import UserFactory
+from orbit.testing import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ class TestAdmin:
 
     def test_audit_rows_are_read_only(self, staff_client):
         event = audit.record(kind=AuthEvent.Kind.SIGNED_UP, email="x@example.com")
-        assert staff_client.get("/admin/accounts/authevent/add/").status_code == 403
+        assert_error(staff_client.get("/admin/accounts/authevent/add/"), 403, "permission_denied")
         detail = staff_client.get(f"/admin/accounts/authevent/{event.pk}/change/")
         assert detail.status_code == 200  # viewable
         staff_client.post(f"/admin/accounts/authevent/{event.pk}/change/", {"email": "tampered@example.com"})
