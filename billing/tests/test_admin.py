@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from billing.models import BillingState
 from billing.tests.test_webhooks import subscribe
+from orbit.testing import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,9 @@ def test_staff_follow_workspace_to_customer_to_subscription(staff_client, member
 
 def test_billing_state_is_read_only(staff_client, workspace):
     BillingState.objects.create(workspace=workspace)
-    assert staff_client.get(reverse("admin:billing_billingstate_add")).status_code == 403
+    assert_error(staff_client.get(reverse("admin:billing_billingstate_add")), 403, "permission_denied")
     response = staff_client.post(
         reverse("admin:billing_billingstate_change", args=[workspace.pk]), {"status": "active"}
     )
-    assert response.status_code == 403
+    assert_error(response, 403, "permission_denied")
     assert BillingState.objects.get(workspace=workspace).status == "none"
