@@ -15,6 +15,7 @@ from ai.models import AIRun
 from ai.tests.factories import AIRunFactory
 from documents.models import Document
 from documents.tests.factories import DocumentFactory
+from orbit.testing import assert_error
 from workspaces.models import ActivityEvent, Workspace
 from workspaces.tests.factories import InvitationFactory, WorkspaceFactory
 
@@ -188,7 +189,11 @@ def test_audit_trails_are_read_only_in_the_admin(staff_client, kind):
         row = AuthEvent.objects.create(kind=AuthEvent.Kind.LOGIN_FAILED, email="x@example.com", reason="password")
     prefix = f"admin:{row._meta.app_label}_{row._meta.model_name}"
     assert staff_client.get(reverse(f"{prefix}_change", args=[row.pk])).status_code == 200  # readable
-    assert staff_client.post(reverse(f"{prefix}_change", args=[row.pk]), {"reason": "edited"}).status_code == 403
-    assert staff_client.post(reverse(f"{prefix}_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
-    assert staff_client.get(reverse(f"{prefix}_add")).status_code == 403
+    assert_error(
+        staff_client.post(reverse(f"{prefix}_change", args=[row.pk]), {"reason": "edited"}), 403, "permission_denied"
+    )
+    assert_error(
+        staff_client.post(reverse(f"{prefix}_delete", args=[row.pk]), {"post": "yes"}), 403, "permission_denied"
+    )
+    assert_error(staff_client.get(reverse(f"{prefix}_add")), 403, "permission_denied")
     assert type(row).objects.filter(pk=row.pk).count() == 1
