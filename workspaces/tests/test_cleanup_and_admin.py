@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from orbit.testing import assert_error
 from workspaces.activity import Verb, record
 from workspaces.cleanup import cleanup
 from workspaces.models import ActivityEvent, Invitation
@@ -56,11 +57,11 @@ def test_admin_never_shows_the_token_hash_and_activity_is_read_only(staff_client
     assert page.status_code == 200
     assert invitation.token_hash not in page.content.decode()
     assert 'name="token_hash"' not in page.content.decode()
-    assert staff_client.get("/admin/workspaces/invitation/add/").status_code == 403
+    assert_error(staff_client.get("/admin/workspaces/invitation/add/"), 403, "permission_denied")
     event = record(workspace=workspace, actor=None, verb=Verb.SCOPE_CREATED)
     page = staff_client.get(f"/admin/workspaces/activityevent/{event.pk}/change/")
     assert page.status_code == 200
     assert 'name="verb"' not in page.content.decode()
-    assert staff_client.post(f"/admin/workspaces/activityevent/{event.pk}/delete/").status_code == 403
+    assert_error(staff_client.post(f"/admin/workspaces/activityevent/{event.pk}/delete/"), 403, "permission_denied")
     assert ActivityEvent.objects.filter(pk=event.pk).exists()  # admin pages are HTML: the status and the row kept
-    assert staff_client.get("/admin/workspaces/activityevent/add/").status_code == 403
+    assert_error(staff_client.get("/admin/workspaces/activityevent/add/"), 403, "permission_denied")
