@@ -62,6 +62,19 @@ class ExportDocument:
     def has_analysis(self) -> bool:
         return self.risks is not None or self.open_questions is not None
 
+    def title_facts(self) -> list[tuple[str, str]]:
+        """The (label, value) rows under the title, the same in every format."""
+        rows = [
+            ("Client", self.client or "—"),
+            ("Project", self.project or "—"),
+            ("Date", self.date),
+            ("Status", self.status or "—"),
+            ("Prepared by", self.workspace),
+        ]
+        if self.include_confidence and self.confidence is not None:
+            rows.append(("Confidence", percent(self.confidence)))
+        return rows
+
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"

@@ -310,15 +310,7 @@ class _Writer:
         if d.client:
             sub = self.word.add_paragraph().add_run(f"Prepared for {d.client}")
             sub.font.size, sub.font.color.rgb = Pt(14), MUTED
-        rows = [
-            ("Client", d.client or "—"),
-            ("Project", d.project or "—"),
-            ("Date", d.date),
-            ("Status", d.status or "—"),
-        ]
-        rows.append(("Prepared by", d.workspace))
-        if d.include_confidence and d.confidence is not None:
-            rows.append(("Confidence", percent(d.confidence)))
+        rows = d.title_facts()
         table = self.word.add_table(rows=len(rows), cols=2)
         for index, (key, value) in enumerate(rows):
             k = table.cell(index, 0).paragraphs[0].add_run(key.upper())

@@ -134,15 +134,7 @@ class _Builder:
         if d.client:
             story.append(text_paragraph(f"Prepared for {d.client}", s["subtitle"]))
         story.append(Spacer(1, 16 * mm))
-        rows = [
-            ("Client", d.client or "—"),
-            ("Project", d.project or "—"),
-            ("Date", d.date),
-            ("Status", d.status or "—"),
-        ]
-        rows.append(("Prepared by", d.workspace))
-        if d.include_confidence and d.confidence is not None:
-            rows.append(("Confidence", percent(d.confidence)))
+        rows = d.title_facts()
         story.append(meta_table(rows, s, CONTENT_W * 0.72, self.accent))
         return story
 
