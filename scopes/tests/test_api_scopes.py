@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from scopes.models import Scope
 from scopes.tests.factories import CommentFactory, FavouriteFactory, ProjectFactory, ScopeFactory, ScopeSectionFactory
 from scopes.tests.scope_support import scopes_url, verbs
@@ -118,10 +119,11 @@ class TestDetailAndUpdate:
         assert (response.json()["summary"], response.json()["client_name"]) == ("", "")
 
     def test_invalid_update_is_400(self, member, workspace):
-        scope = ScopeFactory(workspace=workspace)
-        response = member("editor").patch(scopes_url(workspace, scope.pk), {"title": ""})
-        assert response.status_code == 400
-        assert response.json()["error"]["code"] == "validation_error"
+        scope, editor = ScopeFactory(workspace=workspace), member("editor")
+        with unchanged(Scope.objects.all(), ActivityEvent.objects.all()):
+            assert "title" in assert_error(
+                editor.patch(scopes_url(workspace, scope.pk), {"title": ""}), 400, "validation_error"
+            )
 
     def test_status_is_not_editable_by_patch(self, member, workspace):
         scope = ScopeFactory(workspace=workspace)

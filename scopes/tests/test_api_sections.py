@@ -5,6 +5,7 @@ import pytest
 from django.db import connection, connections
 
 from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from scopes.models import ScopeSection
 from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
 from workspaces.models import ActivityEvent
@@ -141,8 +142,9 @@ class TestSections:
 
     def test_patch_with_a_source_without_document_is_400(self, member, workspace):
         """PATCH makes fields optional, not a source's document_id (was a KeyError 500; found by schemathesis)."""
-        section = ScopeSectionFactory(workspace=workspace)
-        response = member("editor").patch(sections_url(section.scope, section.pk), {"sources": [{"page": 1}]})
+        section, editor = ScopeSectionFactory(workspace=workspace), member("editor")
+        with unchanged(ScopeSection.objects.all(), ActivityEvent.objects.all()):
+            response = editor.patch(sections_url(section.scope, section.pk), {"sources": [{"page": 1}]})
         errors = assert_error(response, 400, "validation_error")["sources"]  # DRF keys a partial list's errors by index
         assert errors == {"0": {"document_id": ["This field is required."]}}
 
@@ -195,9 +197,9 @@ class TestSections:
 
     def test_sections_of_another_scope_are_404(self, member, workspace):
         section = ScopeSectionFactory(workspace=workspace)
-        other_scope = ScopeFactory(workspace=workspace)
-        response = member("editor").patch(sections_url(other_scope, section.pk), {"title": "x"})
-        assert_error(response, 404, "not_found")
+        other_scope, editor = ScopeFactory(workspace=workspace), member("editor")
+        with unchanged(ScopeSection.objects.all(), ActivityEvent.objects.all()):
+            assert_error(editor.patch(sections_url(other_scope, section.pk), {"title": "x"}), 404, "not_found")
         section.refresh_from_db()
         assert section.title != "x"
 

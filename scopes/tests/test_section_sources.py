@@ -6,8 +6,10 @@ import pytest
 
 from documents.tests.factories import DocumentFactory, DocumentPageFactory
 from orbit.testing import assert_error
+from orbit.testing_state import unchanged
 from scopes.models import ScopeSection
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
+from workspaces.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +97,9 @@ def test_valid_sources_are_kept_on_create_patch_and_put(member, workspace, brief
 def test_every_bad_entry_is_named_at_once(member, workspace, brief, foreign):
     scope = ScopeFactory(workspace=workspace)
     sources = [{"document_id": NIL}, {"document_id": str(brief.pk), "page": 1}, {"document_id": str(foreign.pk)}]
-    response = member("editor").post(_url(scope), {"title": "x", "sources": sources}, format="json")
+    editor = member("editor")
+    with unchanged(ScopeSection.objects.all(), ActivityEvent.objects.all()):
+        response = editor.post(_url(scope), {"title": "x", "sources": sources}, format="json")
     assert sorted(assert_error(response, 400, "validation_error")["sources"]) == ["0", "2"]
 
 
