@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from orbit.testing import assert_error
+from scopes.models import Scope
 from workspaces.models import Membership
 from workspaces.selectors import membership_with_user
 from workspaces.tests.factories import MembershipFactory, WorkspaceFactory
@@ -105,5 +106,5 @@ def test_a_membership_is_never_reused_for_another_workspace(member, workspace):
 def test_the_role_read_with_the_user_decides(member, workspace):
     viewer = member("viewer")
     response = viewer.post(f"/api/workspaces/{workspace.pk}/scopes/", {"title": "Nope"}, format="json")
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "permission_denied"
+    assert_error(response, 403, "permission_denied")
+    assert not Scope.objects.exists()
