@@ -245,7 +245,7 @@ def test_tampered_or_forged_upload_token_is_refused(editor, workspace, local_sto
     assert not local_storage.exists("documents/other/key.txt")
 
 
-def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch):
+def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch, local_storage):
     import time
 
     from django.core import signing
@@ -257,6 +257,7 @@ def test_expired_upload_link_is_refused(editor, workspace, settings, monkeypatch
     monkeypatch.undo()
     assert_error(response, 403, "permission_denied")
     assert "expired" in response.json()["error"]["message"]
+    assert not local_storage.exists(Document.objects.get().upload_key)
 
 
 def test_local_put_larger_than_declared_is_refused_and_stores_nothing(editor, workspace, local_storage):
