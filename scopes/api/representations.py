@@ -32,11 +32,12 @@ SCOPE_DETAIL_VALUES = [*SCOPE_VALUES, "ai_analysis"]
 SECTION_VALUES = list(SectionSerializer.Meta.fields)  # `comment_count` is selectors.sections_queryset's
 
 
-def datetime_json(value) -> str | None:
-    """DRF DateTimeField: in the current time zone, ISO 8601, UTC written "Z"."""
+def datetime_json(value, zone=None) -> str | None:
+    """DRF DateTimeField: in the current time zone (`zone`, when the caller looked it up once), ISO 8601, UTC
+    written "Z"."""
     if not value:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -56,7 +57,7 @@ def _user_json(row) -> dict | None:
     }
 
 
-def _project_json(row) -> dict | None:
+def _project_json(row, zone) -> dict | None:
     """ProjectSerializer."""
     if row["project__id"] is None:
         return None
@@ -66,13 +67,14 @@ def _project_json(row) -> dict | None:
         "client_name": row["project__client_name"],
         "description": row["project__description"],
         "status": row["project__status"],
-        "created_at": datetime_json(row["project__created_at"]),
-        "updated_at": datetime_json(row["project__updated_at"]),
+        "created_at": datetime_json(row["project__created_at"], zone),
+        "updated_at": datetime_json(row["project__updated_at"], zone),
     }
 
 
-def section_row_json(row) -> dict:
+def section_row_json(row, zone=None) -> dict:
     """SectionSerializer, for a row of SECTION_VALUES."""
+    zone = zone or timezone.get_current_timezone()
     return {
         "id": str(row["id"]),
         "section_type": row["section_type"],
@@ -84,13 +86,14 @@ def section_row_json(row) -> dict:
         "sources": row["sources"],
         "version": row["version"],
         "comment_count": row["comment_count"],
-        "created_at": datetime_json(row["created_at"]),
-        "updated_at": datetime_json(row["updated_at"]),
+        "created_at": datetime_json(row["created_at"], zone),
+        "updated_at": datetime_json(row["updated_at"], zone),
     }
 
 
-def scope_row_json(row) -> dict:
+def scope_row_json(row, zone=None) -> dict:
     """ScopeSerializer, for a row of SCOPE_VALUES (and `rank` when searched)."""
+    zone = zone or timezone.get_current_timezone()
     return {
         "id": str(row["id"]),
         "title": row["title"],
@@ -99,24 +102,25 @@ def scope_row_json(row) -> dict:
         "status": row["status"],
         "confidence": _float(row["confidence"]),
         "version": row["version"],
-        "project": _project_json(row),
+        "project": _project_json(row, zone),
         "created_by": _user_json(row),
         "is_favourite": row["is_favourite"],
         "section_count": row["section_count"],
         "open_comment_count": row["open_comment_count"],
         "rank": row.get("rank"),
-        "deleted_at": datetime_json(row["deleted_at"]),
-        "created_at": datetime_json(row["created_at"]),
-        "updated_at": datetime_json(row["updated_at"]),
+        "deleted_at": datetime_json(row["deleted_at"], zone),
+        "created_at": datetime_json(row["created_at"], zone),
+        "updated_at": datetime_json(row["updated_at"], zone),
     }
 
 
 def scope_detail_row_json(row, sections) -> dict:
     """ScopeDetailSerializer, for a row of SCOPE_DETAIL_VALUES and its section rows in order."""
+    zone = timezone.get_current_timezone()
     return {
-        **scope_row_json(row),
+        **scope_row_json(row, zone),
         "ai_analysis": row["ai_analysis"],
-        "sections": [section_row_json(section) for section in sections],
+        "sections": [section_row_json(section, zone) for section in sections],
     }
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from scopes import lean, search, selectors
+from scopes.api.representations import scope_detail_row_json, scope_row_json
 from scopes.api.serializers import ScopeDetailSerializer, ScopeSerializer
 from scopes.models import Scope
 from scopes.tests.factories import FavouriteFactory, ScopeFactory, ScopeSectionFactory
@@ -169,3 +170,18 @@ def test_a_shape_names_every_request_value_as_a_parameter():
     assert sorted(set(names)) == ["query", "user", "workspace"]
     assert lean.QUERY not in compiled.sql
     assert str(lean.WORKSPACE) not in compiled.sql
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/St_Johns"])
+def test_lean_rows_are_the_serializers_bytes_in_any_current_time_zone(workspace, many, zone):
+    rows = lean.ScopeRows(workspace_id=workspace.pk, user_id=many.user.pk, trashed=False, query=None)
+    rows = rows.order_by("-created_at")[0:100]
+    scopes = selectors.with_list_annotations(Scope.objects.filter(workspace=workspace).alive(), user=many.user)
+    with timezone.override(zone):
+        assert render([scope_row_json(row) for row in rows]) == render(
+            ScopeSerializer(scopes.order_by("-created_at"), many=True).data
+        )
+        for scope in scopes:
+            row, sections = lean.scope_detail_rows(workspace_id=workspace.pk, user_id=many.user.pk, scope_id=scope.pk)
+            reference = selectors.with_detail(Scope.objects.filter(pk=scope.pk), user=many.user).get()
+            assert render(scope_detail_row_json(row, sections)) == render(ScopeDetailSerializer(reference).data)

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -105,7 +106,8 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         rows = self._lean_rows()
         if rows is not None:
             page = self.paginate_queryset(rows)
-            return self.get_paginated_response([scope_row_json(row) for row in page])  # = ScopeSerializer
+            zone = timezone.get_current_timezone()
+            return self.get_paginated_response([scope_row_json(row, zone) for row in page])  # = ScopeSerializer
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([scope_json(scope) for scope in page])  # = ScopeSerializer
 
