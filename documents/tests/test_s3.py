@@ -9,6 +9,7 @@ from datetime import timedelta
 import boto3
 import pytest
 import requests
+from botocore.exceptions import ClientError
 from django.utils import timezone
 
 from documents import tasks
@@ -29,10 +30,14 @@ def _client(endpoint):
 
 
 def _object_exists(endpoint, key) -> bool:
+    """True or False as S3 says; any other failure (moto down, a wrong bucket) fails the test instead of reading
+    as "the object is gone"."""
     try:
         _client(endpoint).head_object(Bucket=BUCKET, Key=key)
-    except Exception:
-        return False
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("404", "NoSuchKey"):
+            return False
+        raise
     return True
 
 
