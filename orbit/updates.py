@@ -4,6 +4,8 @@
     if changed:
         activity.record(..., verb=Verb.PROJECT_UPDATED, target=project, metadata={"fields": changed})
 
+(update services call it through `workspaces.activity.record_update`, which records exactly that.)
+
 What it does, in one transaction:
 1. refuses a key that is not in `fields` (a programming error: views only pass serializer fields);
 2. with `replace=True` (PUT), every field of `fields` that `changes` omits goes back to the model field's default

@@ -3,7 +3,6 @@
 from django.db import transaction
 
 from orbit.errors import PermissionDenied, ValidationFailed
-from orbit.updates import apply_changes
 from scopes.models import Scope, ScopeSection
 from scopes.services.sections import append_sections, lock_scope
 from templates.models import Template
@@ -88,15 +87,9 @@ def update_template(*, template: Template, actor, changes: dict, replace: bool =
         raise ValidationFailed("A template needs a name.", details={"name": ["This field is required."]})
     if "sections" in changes:
         changes = {**changes, "sections": normalise_sections(changes["sections"])}
-    changed = apply_changes(template, changes, fields=EDITABLE_FIELDS, replace=replace)
-    if changed:
-        activity.record(
-            workspace=template.workspace,
-            actor=actor,
-            verb=Verb.TEMPLATE_UPDATED,
-            target=template,
-            metadata={"fields": changed},
-        )
+    activity.record_update(
+        template, changes, fields=EDITABLE_FIELDS, replace=replace, actor=actor, verb=Verb.TEMPLATE_UPDATED
+    )
     return template
 
 

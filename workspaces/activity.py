@@ -1,7 +1,9 @@
-"""The activity log's single write path. Call `record(...)` from services at each key action, with a `Verb`."""
+"""The activity log's single write path. Call `record(...)` from services at each key action, with a `Verb`;
+an update service calls `record_update(...)`, which applies the changes and records them when there were any."""
 
 from django.db import models
 
+from orbit.updates import apply_changes
 from workspaces.models import ActivityEvent
 
 Verb = ActivityEvent.Verb
@@ -20,3 +22,33 @@ def record(*, workspace, actor, verb: Verb, target: models.Model | None = None, 
         target_id=str(target.pk) if target is not None else "",
         metadata=metadata or {},
     )
+
+
+def record_update(
+    instance: models.Model,
+    changes,
+    *,
+    fields,
+    actor,
+    verb: Verb,
+    target: models.Model | None = None,
+    workspace=None,
+    metadata=None,
+    **options,
+) -> list[str]:
+    """Update and record, the one way: `orbit.updates.apply_changes(instance, changes, fields=fields, **options)`
+    (`replace`, `expected_version`), then, only when a field changed, one `verb` event on `target` (default: the
+    instance) in `workspace` (default: the target's) with the metadata {"fields": <changed names>, **metadata};
+    `metadata` may be a callable, read after the change (the new version, say). Returns the changed names."""
+    changed = apply_changes(instance, changes, fields=fields, **options)
+    if changed:
+        target = instance if target is None else target
+        extra = metadata() if callable(metadata) else metadata or {}
+        record(
+            workspace=target.workspace if workspace is None else workspace,
+            actor=actor,
+            verb=verb,
+            target=target,
+            metadata={"fields": changed, **extra},
+        )
+    return changed

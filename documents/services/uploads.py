@@ -26,7 +26,6 @@ from orbit.errors import (
     ValidationFailed,
     not_in_workspace,
 )
-from orbit.updates import apply_changes
 from workspaces import activity
 from workspaces.activity import Verb
 
@@ -179,15 +178,7 @@ def update_document(*, document: Document, actor, changes: dict) -> Document:
                 scope_id=changes.pop("scope_id", document.scope_id),
             )
         )
-    changed = apply_changes(document, changes, fields=EDITABLE_FIELDS)
-    if changed:
-        activity.record(
-            workspace=document.workspace,
-            actor=actor,
-            verb=Verb.DOCUMENT_UPDATED,
-            target=document,
-            metadata={"fields": changed},
-        )
+    activity.record_update(document, changes, fields=EDITABLE_FIELDS, actor=actor, verb=Verb.DOCUMENT_UPDATED)
     return document
 
 

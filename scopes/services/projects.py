@@ -22,15 +22,9 @@ def create_project(*, workspace, actor, name: str, client_name: str = "", descri
 @transaction.atomic
 def update_project(*, project: Project, actor, changes: dict, replace: bool = False) -> Project:
     """PATCH (`replace=False`) or PUT (`replace=True`: omitted fields go back to their defaults)."""
-    changed = apply_changes(project, changes, fields=EDITABLE_FIELDS, replace=replace)
-    if changed:
-        activity.record(
-            workspace=project.workspace,
-            actor=actor,
-            verb=Verb.PROJECT_UPDATED,
-            target=project,
-            metadata={"fields": changed},
-        )
+    activity.record_update(
+        project, changes, fields=EDITABLE_FIELDS, replace=replace, actor=actor, verb=Verb.PROJECT_UPDATED
+    )
     return project
 
 

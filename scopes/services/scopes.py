@@ -94,17 +94,18 @@ def update_scope(
     `project` is a Project of this workspace or None."""
     if changes.get("project") is not None:
         changes = {**changes, "project": _check_project(workspace=scope.workspace, project=changes["project"])}
-    changed = apply_changes(scope, changes, fields=EDITABLE_FIELDS, replace=replace, expected_version=expected_version)
-    if changed:
-        if _SEARCHED_FIELDS & set(changed):
-            search.refresh([scope.pk])
-        activity.record(
-            workspace=scope.workspace,
-            actor=actor,
-            verb=Verb.SCOPE_UPDATED,
-            target=scope,
-            metadata={"fields": changed, "version": scope.version},
-        )
+    changed = activity.record_update(
+        scope,
+        changes,
+        fields=EDITABLE_FIELDS,
+        replace=replace,
+        expected_version=expected_version,
+        actor=actor,
+        verb=Verb.SCOPE_UPDATED,
+        metadata=lambda: {"version": scope.version},  # the version this change made
+    )
+    if _SEARCHED_FIELDS & set(changed):
+        search.refresh([scope.pk])
     return scope
 
 

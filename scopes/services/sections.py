@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 
 from orbit.errors import ValidationFailed
-from orbit.updates import apply_changes
 from scopes import counts, search
 from scopes.models import Scope, ScopeSection
 from scopes.services.sources import check_sources
@@ -74,19 +73,19 @@ def update_section(
     lock_scope(section.scope)  # the scope first, as every section write: locks are always taken in one order
     if changes.get("sources"):
         check_sources(workspace=section.scope.workspace, sections=[changes["sources"]])
-    changed = apply_changes(
-        section, changes, fields=EDITABLE_FIELDS, replace=replace, expected_version=expected_version
+    changed = activity.record_update(
+        section,
+        changes,
+        fields=EDITABLE_FIELDS,
+        replace=replace,
+        expected_version=expected_version,
+        actor=actor,
+        verb=Verb.SCOPE_UPDATED,
+        target=section.scope,  # the feed shows a section's edit as its scope's
+        metadata={"change": "section_updated", "section_id": str(section.pk)},
     )
-    if changed:
-        if _SEARCHED_FIELDS & set(changed):
-            search.refresh([section.scope_id])
-        activity.record(
-            workspace=section.scope.workspace,
-            actor=actor,
-            verb=Verb.SCOPE_UPDATED,
-            target=section.scope,
-            metadata={"change": "section_updated", "section_id": str(section.pk), "fields": changed},
-        )
+    if _SEARCHED_FIELDS & set(changed):
+        search.refresh([section.scope_id])
     return section
 
 

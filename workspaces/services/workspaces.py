@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from orbit.errors import ValidationFailed
-from orbit.updates import apply_changes
-from workspaces.activity import Verb, record
+from workspaces.activity import Verb, record, record_update
 from workspaces.models import Membership, Workspace
 
 SLUG_MAX = 64
@@ -57,19 +56,13 @@ def update_workspace(*, workspace: Workspace, actor, changes: dict) -> Workspace
         if Workspace.objects.filter(slug=changes["slug"]).exclude(pk=workspace.pk).exists():
             raise ValidationFailed("This slug is already taken.", details={"slug": ["This slug is already taken."]})
     try:
-        changed = apply_changes(workspace, changes, fields=UPDATABLE_FIELDS)
+        record_update(
+            workspace, changes, fields=UPDATABLE_FIELDS, workspace=workspace, actor=actor, verb=Verb.WORKSPACE_UPDATED
+        )
     except IntegrityError as exc:  # a concurrent rename to the same slug
         raise ValidationFailed(
             "This slug is already taken.", details={"slug": ["This slug is already taken."]}
         ) from exc
-    if changed:
-        record(
-            workspace=workspace,
-            actor=actor,
-            verb=Verb.WORKSPACE_UPDATED,
-            target=workspace,
-            metadata={"fields": changed},
-        )
     return workspace
 
 
