@@ -229,6 +229,7 @@ def test_two_editors_race_on_one_section(member, workspace):
     statuses = sorted(response.status_code for response in results.values())
     assert statuses == [200, 412]
     loser = next(name for name, response in results.items() if response.status_code == 412)
+    assert_error(results[loser], 412, "precondition_failed")
     client = {"alice": alice, "bob": bob}[loser]
     fresh = client.get(url)
     retried = client.patch(url, {"content": f"{loser}'s text"}, HTTP_IF_MATCH=fresh["ETag"])
