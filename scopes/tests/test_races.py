@@ -43,6 +43,8 @@ def test_scopes_per_month_is_counted_one_request_at_a_time(member, workspace):
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(response.status_code for response in results) == [201, 402, 402, 402]
+    for refused in (response for response in results if response.status_code == 402):
+        assert assert_error(refused, 402, "plan_limit_exceeded")["limit_name"] == "scopes_per_month"
     assert Scope.objects.filter(workspace=workspace).count() == 3
 
 
