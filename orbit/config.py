@@ -127,6 +127,8 @@ def production_problems(settings: dict) -> list[str]:
         problems.append("AWS_STORAGE_BUCKET_NAME is missing: production stores documents in S3")
     if not settings.get("FRONTEND_URL", "").startswith("https://"):
         problems.append("FRONTEND_URL must be an https:// URL")
+    if settings.get("STRIPE_API_HOST"):
+        problems.append("STRIPE_API_HOST must not be set in production: Stripe calls would go to another server")
     cache_backend = settings.get("CACHES", {}).get("default", {}).get("BACKEND", "")
     if cache_backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
         # Rate limits and Google id_token replay checks must be shared by every process.

@@ -8,14 +8,16 @@ from orbit import blobviews, http_errors, metrics, views
 # paths (`workspaces/<uuid:workspace_id>/...` for tenant-owned resources). Conventions (README, "API conventions",
 # enforced by orbit/tests/test_url_conventions.py): every path ends in "/", the workspace is {workspace_id}, a parent
 # is {<kind>_id}, the addressed object is {id}.
+PAGE_METHODS = ["get", "head"]
 API_APPS = ["accounts", "workspaces", "templates", "scopes", "documents", "billing", "ai", "exports"]
 
 api_patterns = [
     path("health/", views.HealthView.as_view(), name="health"),
     path("ready/", views.ReadyView.as_view(), name="ready"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Pages for browsers: GET only (OPTIONS rendered their HTML template without a template name, a 500).
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", http_method_names=PAGE_METHODS), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema", http_method_names=PAGE_METHODS), name="redoc"),
     path("blobs/", blobviews.BlobView.as_view(), name="blob"),
     *(path("", include(f"{app}.api.urls")) for app in API_APPS),
 ]

@@ -8,6 +8,9 @@
 # (deeply nested and malformed bodies to every operation, /api/ and the auth API), with the demo workspace id
 # substituted for every {workspace_id} and a demo scope's for {scope_pk} (deleting the workspace and
 # logging out are left out: they would end the run), then stops the server and drops the database (KEEP_DB=1 keeps it).
+# Billing is live: the server's Stripe API is billing's stand-in (scripts/stripe_standin.py, the one the billing tests
+# drive, on a free local port) with its test key, so checkout and the portal do their real work over HTTP instead
+# of answering 503 for want of a Stripe key (which not_a_server_error would rightly count as a failure).
 # Needs schemathesis (requirements-dev.txt) and a local PostgreSQL reachable as postgres@127.0.0.1:5432.
 #
 #   scripts/fuzz_api.sh                      # 30 examples per operation, 10 minutes at most
@@ -28,8 +31,9 @@ PY=.venv/bin/python
 mkdir -p var/fuzz
 
 server_pid=""
+standin_pid=""
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for pid in $server_pid $standin_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ "${KEEP_DB:-0}" != "1" ]; then
     $PY - <<PYEOF
 import psycopg
@@ -44,6 +48,14 @@ $PY scripts/ensure_database.py
 $PY manage.py migrate --noinput --verbosity 0
 $PY manage.py createcachetable
 $PY manage.py seed_demo
+
+rm -f var/fuzz/stripe.env
+$PY scripts/stripe_standin.py var/fuzz/stripe.env &
+standin_pid=$!
+for _ in $(seq 100); do [ -s var/fuzz/stripe.env ] && break; sleep 0.2; done
+set -a
+. var/fuzz/stripe.env  # STRIPE_API_HOST and STRIPE_TEST_SECRET_KEY, for the server started next
+set +a
 
 .venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:${FUZZ_PORT}" --workers 2 --log-level warning \
   >var/fuzz/gunicorn.log 2>&1 &

@@ -1,6 +1,6 @@
 from djstripe.models import Invoice
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from billing import services
@@ -44,6 +44,7 @@ class CheckoutView(BillingView):
     """A Stripe Checkout Session for a paid plan; 409 `conflict` (pointing to the portal) if already subscribed."""
 
     required_roles = {"post": MANAGERS}
+    serializer_class = s.CheckoutSerializer  # OPTIONS describes the POST form from it (a 500 without one)
 
     @extend_schema(request=s.CheckoutSerializer, responses={201: s.SessionUrlSerializer})
     @idempotent
@@ -58,6 +59,7 @@ class PortalView(BillingView):
     """A Stripe Customer Portal session: change plan or cycle, update the card, cancel, see invoices."""
 
     required_roles = {"post": MANAGERS}
+    serializer_class = serializers.Serializer  # the POST takes no fields; OPTIONS says so (a 500 without one)
 
     @extend_schema(request=None, responses={201: s.SessionUrlSerializer})
     @idempotent

@@ -10,6 +10,10 @@ DJSTRIPE_SUBSCRIBER_MODEL = "workspaces.Workspace"
 DJSTRIPE_SUBSCRIBER_MODEL_MIGRATION_DEPENDENCY = "0001_initial"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 SILENCED_SYSTEM_CHECKS = ["djstripe.I002"]
+# Another Stripe API server: a local stand-in only (scripts/fuzz_api.sh serves billing's). dj-stripe points the SDK
+# at it whenever the setting exists, so it exists only when set; refused in production (orbit.config).
+if env.str("STRIPE_API_HOST", default=""):
+    STRIPE_API_HOST = env.str("STRIPE_API_HOST")
 # Paid plans map to Stripe Prices by lookup key (set the same keys on the Prices in the Stripe dashboard); Free has
 # no price. The plan a workspace is on is read back from its subscription's price through these keys.
 BILLING_PRICE_LOOKUP_KEYS = {

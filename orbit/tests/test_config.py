@@ -94,6 +94,7 @@ def test_unsafe_values_are_all_named_in_one_message():
         ("SECRET_KEY", "a" * 60),  # long but not random
         ("ALLOWED_HOSTS", ""),
         ("FRONTEND_URL", "app.orbit.example"),
+        ("STRIPE_API_HOST", "http://127.0.0.1:12111"),  # a local Stripe stand-in
     ],
 )
 def test_each_bad_value_alone_is_refused(variable, value):
@@ -235,3 +236,17 @@ def test_csrf_cookie_domain_comes_from_the_environment():
     check = "import orbit.settings as s; assert s.CSRF_COOKIE_DOMAIN == '.orbit.example', s.CSRF_COOKIE_DOMAIN"
     assert run(["-c", check], {"CSRF_COOKIE_DOMAIN": ".orbit.example"}).returncode == 0
     assert run(["-c", "import orbit.settings as s; assert s.CSRF_COOKIE_DOMAIN is None"], {}).returncode == 0
+
+
+def test_stripe_api_host_exists_only_when_set():
+    # dj-stripe points the stripe SDK at settings.STRIPE_API_HOST whenever the attribute exists at all.
+    host = "http://127.0.0.1:12111"
+    check = (
+        "import django; django.setup(); import stripe; from django.conf import settings; "
+        "from djstripe.settings import djstripe_settings; "
+        f"assert settings.STRIPE_API_HOST == stripe.api_base == {host!r}, stripe.api_base"
+    )
+    result = run(["-c", check], {"STRIPE_API_HOST": host, "DJANGO_SETTINGS_MODULE": "orbit.settings"})
+    assert result.returncode == 0, result.stderr
+    absent = run(["-c", "import orbit.settings as s; assert not hasattr(s, 'STRIPE_API_HOST')"], {})
+    assert absent.returncode == 0, absent.stderr
