@@ -24,20 +24,18 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected (and revoke their refresh tokens)")
     def deactivate(self, request, queryset):
-        apply_to_each(
-            request,
-            queryset,
-            lambda user: set_active(user=user, active=False, actor=request.user, request=request),
-            done="Deactivated",
-        )
+        self._set_active(request, queryset, active=False, done="Deactivated")
 
     @admin.action(description="Reactivate selected")
     def reactivate(self, request, queryset):
+        self._set_active(request, queryset, active=True, done="Reactivated")
+
+    def _set_active(self, request, queryset, *, active: bool, done: str) -> None:
         apply_to_each(
             request,
             queryset,
-            lambda user: set_active(user=user, active=True, actor=request.user, request=request),
-            done="Reactivated",
+            lambda user: set_active(user=user, active=active, actor=request.user, request=request),
+            done=done,
         )
 
 
