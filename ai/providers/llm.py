@@ -133,6 +133,19 @@ class ModelProvider(Provider):
             span.set_attribute("gen_ai.usage.output_tokens", tokens_out)
             return parsed, tokens_in, tokens_out
 
+    def _each_chunk(self, chunks: list, request, progress) -> tuple[list, Usage]:
+        """One call per chunk, `request(number, chunk)` giving its arguments, reporting progress after each:
+        the parsed parts in order and the usage of them all."""
+        usage = Usage(chunks=len(chunks))
+        parts = []
+        for number, chunk in enumerate(chunks, start=1):
+            parsed, tokens_in, tokens_out = self._traced_call(**request(number, chunk))
+            usage.add(tokens_in, tokens_out)
+            parts.append(parsed)
+            if progress:
+                progress(number, len(chunks))
+        return parts, usage
+
     def _budget(self, *fixed: str) -> int:
         return max(self.max_input_tokens - INSTRUCTION_TOKENS - sum(estimate_tokens(t) for t in fixed), 500)
 
@@ -147,26 +160,23 @@ class ModelProvider(Provider):
                 ensure_ascii=False,
             )
         chunks = chunk_pages(pages, budget_tokens=self._budget(outline))
-        usage = Usage(chunks=len(chunks))
-        parts = []
-        for number, chunk in enumerate(chunks, start=1):
+
+        def request(number: int, chunk) -> dict:
             block, marker = prompts.render_pieces(chunk, refs)
             where = f"part {number} of {len(chunks)} of " if len(chunks) > 1 else ""
             instruction = (
                 f"Draft the scope sections found in {where}the client documents above, as the tool/schema asks. "
                 f"{outline}"
             ).strip()
-            parsed, tokens_in, tokens_out = self._traced_call(
-                system=prompts.system_prompt(prompts.EXTRACT, [marker]),
-                data=[block],
-                instruction=instruction,
-                schema=schemas.Extraction,
-                tool_name="record_scope",
-            )
-            usage.add(tokens_in, tokens_out)
-            parts.append(parsed)
-            if progress:
-                progress(number, len(chunks))
+            return {
+                "system": prompts.system_prompt(prompts.EXTRACT, [marker]),
+                "data": [block],
+                "instruction": instruction,
+                "schema": schemas.Extraction,
+                "tool_name": "record_scope",
+            }
+
+        parts, usage = self._each_chunk(chunks, request, progress)
         return Answer(merge_extractions(parts, back), usage)
 
     def suggest(self, section: dict, scope: dict) -> Answer:
@@ -198,24 +208,21 @@ class ModelProvider(Provider):
         back_docs = {ref: doc for doc, ref in refs.items()}
         scope_block, scope_marker = prompts.wrap_data(prompts.render_scope(scope, sections, section_refs), "SCOPE")
         chunks = chunk_pages(pages, budget_tokens=self._budget(scope_block)) if pages else [[]]
-        usage = Usage(chunks=len(chunks))
-        parts = []
-        for number, chunk in enumerate(chunks, start=1):
+
+        def request(number: int, chunk) -> dict:
             data, markers = [scope_block], [scope_marker]
             if chunk:
                 block, marker = prompts.render_pieces(chunk, refs)
                 data.append(block)
                 markers.append(marker)
             where = f" (documents part {number} of {len(chunks)})" if len(chunks) > 1 else ""
-            parsed, tokens_in, tokens_out = self._traced_call(
-                system=prompts.system_prompt(prompts.ANALYZE, markers),
-                data=data,
-                instruction=f"Analyze the scope against the client documents{where}, as the tool/schema asks.",
-                schema=schemas.Analysis,
-                tool_name="record_analysis",
-            )
-            usage.add(tokens_in, tokens_out)
-            parts.append(parsed)
-            if progress:
-                progress(number, len(chunks))
+            return {
+                "system": prompts.system_prompt(prompts.ANALYZE, markers),
+                "data": data,
+                "instruction": f"Analyze the scope against the client documents{where}, as the tool/schema asks.",
+                "schema": schemas.Analysis,
+                "tool_name": "record_analysis",
+            }
+
+        parts, usage = self._each_chunk(chunks, request, progress)
         return Answer(merge_analyses(parts, back_docs, back_sections), usage)
