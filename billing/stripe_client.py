@@ -76,13 +76,18 @@ def plain(stripe_object) -> dict:
 
 
 # These return StripeObjects, as dj-stripe's sync_from_stripe_data expects them.
-def retrieve_subscription(subscription_id: str):
+def _retrieve(resource, object_id: str):
+    """The object, or None when Stripe no longer has it (`resource_missing`); other errors propagate."""
     try:
-        return stripe.Subscription.retrieve(subscription_id, **_options())
+        return resource.retrieve(object_id, **_options())
     except stripe.InvalidRequestError as exc:
         if getattr(exc, "code", None) == "resource_missing":
             return None
         raise
+
+
+def retrieve_subscription(subscription_id: str):
+    return _retrieve(stripe.Subscription, subscription_id)
 
 
 def list_subscriptions(customer_id: str) -> list:
@@ -95,9 +100,4 @@ def list_customers() -> list:
 
 
 def retrieve_customer(customer_id: str):
-    try:
-        return stripe.Customer.retrieve(customer_id, **_options())
-    except stripe.InvalidRequestError as exc:
-        if getattr(exc, "code", None) == "resource_missing":
-            return None
-        raise
+    return _retrieve(stripe.Customer, customer_id)
