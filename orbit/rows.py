@@ -106,3 +106,65 @@ class CompiledValues:
                 row[index] = value
             result.append(dict(zip(names, row, strict=True)))
         return result
+
+
+_page_shapes: dict[tuple, CompiledValues] = {}
+
+
+class PageRows:
+    """One page of a list to be, as much of a QuerySet as DRF's CursorPagination uses: `order_by(*fields)`,
+    `filter(<field>__lt=position)` or `__gt`, and a slice, which runs the query and returns `.values()` rows.
+
+    - `key`: what fixes the shape besides ordering and cursor side (hashable, unique to the caller's read);
+    - `build()`: (the `.values()` queryset of that shape built with sentinels, {sentinel name: sentinel});
+    - `values`: the request's value of each sentinel name;
+    - `positions`: {field a cursor may stand on: (its sentinel, the output field that prepares a position)}.
+    The shape is compiled once per (key, ordering, position field, lt/gt), its position under the name
+    "position"; each slice runs one query with this request's values.
+    """
+
+    def __init__(self, *, key, build, values: dict, positions: dict, ordering=(), position=None):
+        self.key, self.build, self.values, self.positions = key, build, values, positions
+        self.ordering, self.position = tuple(ordering), position  # position: (field, "lt"|"gt", prepared value)
+
+    def _copy(self, **changes) -> "PageRows":
+        current = {"ordering": self.ordering, "position": self.position}
+        return PageRows(
+            key=self.key, build=self.build, values=self.values, positions=self.positions, **current | changes
+        )
+
+    def order_by(self, *fields) -> "PageRows":
+        return self._copy(ordering=fields)
+
+    def filter(self, **lookups) -> "PageRows":
+        ((lookup, value),) = lookups.items()
+        field, _, operator = lookup.rpartition("__")
+        if field not in self.positions or operator not in ("lt", "gt"):
+            raise NotImplementedError(f"PageRows.filter({lookup}=...)")
+        output_field = self.positions[field][1]
+        # What the ORM's lookup does with the cursor's text: parse it (ValueError/ValidationError when forged),
+        # then adapt it for the database.
+        connection = connections["default"]
+        prepared = output_field.get_db_prep_value(output_field.get_prep_value(value), connection, prepared=True)
+        return self._copy(position=(field, operator, prepared))
+
+    def _compiled(self) -> CompiledValues:
+        field, operator = self.position[:2] if self.position else (None, None)
+        shape_key = (self.key, self.ordering, field, operator)
+        shape = _page_shapes.get(shape_key)
+        if shape is None:
+            queryset, sentinels = self.build()
+            queryset = queryset.order_by(*self.ordering)
+            if field:
+                sentinel = self.positions[field][0]
+                queryset = queryset.filter(**{f"{field}__{operator}": sentinel})
+                sentinels = {**sentinels, "position": sentinel}
+            shape = _page_shapes[shape_key] = CompiledValues(queryset, sentinels)
+        return shape
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        if not isinstance(window, slice) or window.step is not None or window.stop is None:
+            raise TypeError("PageRows takes one slice [start:stop]")
+        start = window.start or 0
+        values = {**self.values, "position": self.position[2] if self.position else None}
+        return self._compiled().rows(values, limit=window.stop - start, offset=start)

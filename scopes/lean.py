@@ -10,10 +10,9 @@ other list parameter; tests/test_lean_reads.py proves both answer the same bytes
 import uuid
 from datetime import UTC, datetime
 
-from django.db import connection
 from django.db.models import FloatField
 
-from orbit.rows import CompiledValues
+from orbit.rows import CompiledValues, PageRows
 from scopes import search, selectors
 from scopes.api.representations import SCOPE_DETAIL_VALUES, SCOPE_VALUES, SECTION_VALUES
 from scopes.models import Scope
@@ -45,69 +44,25 @@ def _scopes(*, trashed: bool):
     return selectors.with_list_annotations(scopes, user=USER)
 
 
-class ScopeRows:
-    """One list page to be, as much of a QuerySet as DRF's CursorPagination uses: `order_by(*fields)`,
-    `filter(<field>__lt=position)` or `__gt`, and a slice, which runs the query and returns the rows."""
+def scope_rows(*, workspace_id, user_id, trashed: bool, query: str | None) -> PageRows:
+    """The scope list (or trash, or search when `query`) of the workspace as `user_id` sees it (is_favourite):
+    rows of SCOPE_VALUES (and `rank` when searched) for DRF's CursorPagination to order, position and slice."""
+    searched = bool(query)
 
-    def __init__(self, *, workspace_id, user_id, trashed: bool, query: str | None, ordering=(), position=None):
-        self.workspace_id, self.user_id, self.trashed, self.query = workspace_id, user_id, trashed, query
-        self.ordering, self.position = tuple(ordering), position  # position: (field, "lt"|"gt", prepared value)
+    def build():
+        scopes = _scopes(trashed=trashed)
+        sentinels = {"workspace": WORKSPACE, "user": USER}
+        if searched:
+            scopes = search.apply(scopes, QUERY)
+            sentinels["query"] = QUERY
+        return scopes.values(*SCOPE_VALUES, *(["rank"] if searched else [])), sentinels
 
-    def _copy(self, **changes) -> "ScopeRows":
-        values = {
-            "workspace_id": self.workspace_id,
-            "user_id": self.user_id,
-            "trashed": self.trashed,
-            "query": self.query,
-            "ordering": self.ordering,
-            "position": self.position,
-        }
-        return ScopeRows(**(values | changes))
-
-    def order_by(self, *fields) -> "ScopeRows":
-        return self._copy(ordering=fields)
-
-    def filter(self, **lookups) -> "ScopeRows":
-        ((lookup, value),) = lookups.items()
-        field, _, operator = lookup.rpartition("__")
-        if field not in POSITIONS or operator not in ("lt", "gt") or (field == "rank" and not self.query):
-            raise NotImplementedError(f"ScopeRows.filter({lookup}=...)")
-        output_field = POSITIONS[field][1]
-        # What the ORM's lookup does with the cursor's text: parse it (ValueError/ValidationError when forged),
-        # then adapt it for the database.
-        prepared = output_field.get_db_prep_value(output_field.get_prep_value(value), connection, prepared=True)
-        return self._copy(position=(field, operator, prepared))
-
-    def _compiled(self) -> CompiledValues:
-        searched = bool(self.query)
-        field, operator = self.position[:2] if self.position else (None, None)
-        key = ("list", self.trashed, searched, self.ordering, field, operator)
-
-        def build():
-            scopes = _scopes(trashed=self.trashed)
-            sentinels = {"workspace": WORKSPACE, "user": USER}
-            if searched:
-                scopes = search.apply(scopes, QUERY)
-                sentinels["query"] = QUERY
-            scopes = scopes.order_by(*self.ordering)
-            if field:
-                scopes = scopes.filter(**{f"{field}__{operator}": POSITIONS[field][0]})
-                sentinels["position"] = POSITIONS[field][0]
-            return scopes.values(*SCOPE_VALUES, *(["rank"] if searched else [])), sentinels
-
-        return _shape(key, build)
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        if not isinstance(window, slice) or window.step is not None or window.stop is None:
-            raise TypeError("ScopeRows takes one slice [start:stop]")
-        start = window.start or 0
-        values = {
-            "workspace": self.workspace_id,
-            "user": self.user_id,
-            "query": self.query,
-            "position": self.position[2] if self.position else None,
-        }
-        return self._compiled().rows(values, limit=window.stop - start, offset=start)
+    return PageRows(
+        key=("scopes.list", trashed, searched),
+        build=build,
+        values={"workspace": workspace_id, "user": user_id, "query": query},
+        positions=POSITIONS if searched else {"created_at": POSITIONS["created_at"]},
+    )
 
 
 def scope_detail_rows(*, workspace_id, user_id, scope_id) -> tuple[dict, list[dict]] | None:

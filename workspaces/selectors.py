@@ -1,12 +1,16 @@
 """Reads of the workspaces app. Selectors own select_related/prefetch_related so lists stay at constant queries."""
 
+import uuid
+from datetime import UTC, datetime
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.api.representations import USER_SUMMARY_FIELDS
 from orbit.errors import NotFound
-from orbit.rows import Columns
+from orbit.rows import Columns, PageRows
 from workspaces.models import ActivityEvent, Invitation, Membership, Workspace
 
 
@@ -94,3 +98,32 @@ def invitations_queryset() -> QuerySet[Invitation]:
 
 def activity_queryset() -> QuerySet[ActivityEvent]:
     return ActivityEvent.objects.select_related("actor")
+
+
+# The activity feed's lean read (workspaces/api/representations.py turns a row into ActivityEventSerializer's
+# JSON): activity_queryset of the workspace as `.values()` rows, compiled once per ordering and cursor side.
+ACTIVITY_VALUES = [
+    "id",
+    "verb",
+    *(f"actor__{name}" for name in USER_SUMMARY_FIELDS),
+    "target_type",
+    "target_id",
+    "metadata",
+    "created_at",
+]
+_WORKSPACE = uuid.UUID("0e7e4a35-4c0c-4d1a-9a0e-5e9f1d3c0011")  # a stand-in while a shape compiles
+_CREATED_AT = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+
+
+def _activity_shape():
+    return activity_queryset().filter(workspace=_WORKSPACE).values(*ACTIVITY_VALUES), {"workspace": _WORKSPACE}
+
+
+def activity_rows(*, workspace_id) -> PageRows:
+    """The feed of `workspace_id` for DRF's CursorPagination to order (by created_at), position and slice."""
+    return PageRows(
+        key=("workspaces.activity",),
+        build=_activity_shape,
+        values={"workspace": workspace_id},
+        positions={"created_at": (_CREATED_AT, ActivityEvent._meta.get_field("created_at"))},
+    )

@@ -13,48 +13,28 @@ The functions take flat rows, the dicts `.values(*SCOPE_VALUES)` yields (scopes/
 
 from django.utils import timezone
 
+from accounts.api.representations import USER_SUMMARY_FIELDS, user_summary_json
+from orbit.representations import datetime_json
 from scopes.api.serializers import ProjectSerializer, SectionSerializer
 
 SCOPE_FIELDS = ["id", "title", "client_name", "summary", "status", "confidence", "version"]
 SCOPE_DATES = ["deleted_at", "created_at", "updated_at"]
 PROJECT_FIELDS = list(ProjectSerializer.Meta.fields)
-USER_FIELDS = ["id", "email", "full_name", "avatar_url"]
 SCOPE_ANNOTATIONS = ["is_favourite", "section_count", "open_comment_count"]
 # What one row of the scope list holds (plus `rank` when searched), and a scope detail (plus its sections).
 SCOPE_VALUES = [
     *SCOPE_FIELDS,
     *SCOPE_DATES,
     *(f"project__{name}" for name in PROJECT_FIELDS),
-    *(f"created_by__{name}" for name in USER_FIELDS),
+    *(f"created_by__{name}" for name in USER_SUMMARY_FIELDS),
     *SCOPE_ANNOTATIONS,
 ]
 SCOPE_DETAIL_VALUES = [*SCOPE_VALUES, "ai_analysis"]
 SECTION_VALUES = list(SectionSerializer.Meta.fields)  # `comment_count` is selectors.sections_queryset's
 
 
-def datetime_json(value, zone=None) -> str | None:
-    """DRF DateTimeField: in the current time zone (`zone`, when the caller looked it up once), ISO 8601, UTC
-    written "Z"."""
-    if not value:
-        return None
-    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def _float(value) -> float | None:
     return None if value is None else float(value)
-
-
-def _user_json(row) -> dict | None:
-    """accounts.api.serializers.UserSummarySerializer."""
-    if row["created_by__id"] is None:
-        return None
-    return {
-        "id": str(row["created_by__id"]),
-        "email": row["created_by__email"],
-        "full_name": row["created_by__full_name"],
-        "avatar_url": row["created_by__avatar_url"],
-    }
 
 
 def _project_json(row, zone) -> dict | None:
@@ -103,7 +83,7 @@ def scope_row_json(row, zone=None) -> dict:
         "confidence": _float(row["confidence"]),
         "version": row["version"],
         "project": _project_json(row, zone),
-        "created_by": _user_json(row),
+        "created_by": user_summary_json(row, "created_by"),
         "is_favourite": row["is_favourite"],
         "section_count": row["section_count"],
         "open_comment_count": row["open_comment_count"],
@@ -134,7 +114,7 @@ def scope_row(scope) -> dict:
     """The SCOPE_VALUES row of a scope of selectors.with_list_annotations (and `rank` when searched)."""
     row = {name: getattr(scope, name) for name in (*SCOPE_FIELDS, *SCOPE_DATES, *SCOPE_ANNOTATIONS)}
     _related_values(row, "project", scope.project, PROJECT_FIELDS)
-    _related_values(row, "created_by", scope.created_by, USER_FIELDS)
+    _related_values(row, "created_by", scope.created_by, USER_SUMMARY_FIELDS)
     row["rank"] = getattr(scope, "rank", None)
     return row
 

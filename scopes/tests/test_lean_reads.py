@@ -164,8 +164,7 @@ def test_list_and_detail_run_one_query_after_the_user(workspace, many, django_as
 
 
 def test_a_shape_names_every_request_value_as_a_parameter():
-    shape = lean.ScopeRows(workspace_id=None, user_id=None, trashed=False, query="x", ordering=("-rank",))
-    compiled = shape._compiled()
+    compiled = lean.scope_rows(workspace_id=None, user_id=None, trashed=False, query="x").order_by("-rank")._compiled()
     names = [name for name, _constant in compiled.slots if name]
     assert sorted(set(names)) == ["query", "user", "workspace"]
     assert lean.QUERY not in compiled.sql
@@ -174,7 +173,7 @@ def test_a_shape_names_every_request_value_as_a_parameter():
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/St_Johns"])
 def test_lean_rows_are_the_serializers_bytes_in_any_current_time_zone(workspace, many, zone):
-    rows = lean.ScopeRows(workspace_id=workspace.pk, user_id=many.user.pk, trashed=False, query=None)
+    rows = lean.scope_rows(workspace_id=workspace.pk, user_id=many.user.pk, trashed=False, query=None)
     rows = rows.order_by("-created_at")[0:100]
     scopes = selectors.with_list_annotations(Scope.objects.filter(workspace=workspace).alive(), user=many.user)
     with timezone.override(zone):

@@ -1,5 +1,6 @@
 """Thin views: input -> service -> output. Tenancy and roles come from WorkspaceScopedMixin."""
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from workspaces import selectors
 from workspaces.api import serializers as s
 from workspaces.api.filters import ActivityEventFilter
 from workspaces.api.mixins import WorkspaceScopedAPIView, WorkspaceScopedViewSet
+from workspaces.api.representations import activity_row_json
 from workspaces.models import Membership, Onboarding, Workspace
 from workspaces.services import invitations, members, onboarding, workspaces
 
@@ -195,6 +197,14 @@ class ActivityViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     queryset = selectors.activity_queryset()
     serializer_class = s.ActivityEventSerializer
     filterset_class = ActivityEventFilter
+
+    def list(self, request, *args, **kwargs):
+        # Without filters, the lean read path: the same query as rows, the serializer's JSON as dicts.
+        if not request.query_params.keys() <= {"limit", "cursor"}:
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(selectors.activity_rows(workspace_id=self.workspace.pk))
+        zone = timezone.get_current_timezone()
+        return self.get_paginated_response([activity_row_json(row, zone) for row in page])  # = the serializer
 
 
 # --- Onboarding --------------------------------------------------------------------------------

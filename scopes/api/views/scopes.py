@@ -38,11 +38,11 @@ SEARCH_MAX_LENGTH = ScopeFilter.base_filters["q"].extra["max_length"]
 
 
 class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
-    """Scopes of work. Deleting moves a scope to the trash; `restore` brings it back within 30 days.
+    """Scopes of work. Deleting moves a scope to the trash; `restore` brings it back within 30 days."""
 
-    The hot reads (list, search, trash, detail) run the lean path: the same queries as the ORM path, compiled
-    once per shape, rows turned into the declared serializers' JSON (scopes/lean.py, api/representations.py).
-    """
+    # (Not in the docstring: it is the operations' public description.) The hot reads (list, search, trash,
+    # detail) run the lean path: the same queries as the ORM path, compiled once per shape, rows turned into the
+    # declared serializers' JSON (scopes/lean.py, api/representations.py).
 
     queryset = Scope.objects.all()
     serializer_class = ScopeSerializer
@@ -84,7 +84,7 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         fresh = selectors.with_detail(Scope.objects.filter(pk=scope.pk), user=self.request.user).get()
         return self.with_etag(Response(scope_detail_json(fresh), status=status_code), fresh)
 
-    def _lean_rows(self) -> lean.ScopeRows | None:
+    def _lean_rows(self):
         """The page's rows when the filter backends would do nothing but search: only `limit`, `cursor` and a `q`
         the filter form accepts (stripped, at most 200 characters, no NUL), else None (the ORM path decides,
         errors included)."""
@@ -94,7 +94,7 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         query = params.get("q", "").strip()
         if len(query) > SEARCH_MAX_LENGTH or "\x00" in query:
             return None
-        return lean.ScopeRows(
+        return lean.scope_rows(
             workspace_id=self.workspace.pk,
             user_id=self.request.user.pk,
             trashed=self._wants_trash(),
