@@ -2,6 +2,8 @@
 parameters its decorators add (`@idempotent`, `@if_match`, `@sends_etag`, `@answers`), so the documentation
 comes from the code that does the work instead of being repeated by hand in each view."""
 
+import copy
+
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field, extend_schema_serializer
@@ -41,10 +43,15 @@ def component(name: str, schema: dict) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def documented(field_class, schema, **kwargs) -> serializers.Field:
+    """`field_class(**kwargs)`, which behaves as it always does, documented with `schema` (a JSON schema dict,
+    e.g. a `component` $ref, or a serializer) instead of what drf-spectacular would infer."""
+    return extend_schema_field(schema)(type(f"Documented{field_class.__name__}", (field_class,), {}))(**kwargs)
+
+
 def stored_json(schema, **kwargs) -> serializers.JSONField:
-    """A JSON column answered as it is stored, documented with `schema` (a JSON schema dict or a serializer)."""
-    field_class = extend_schema_field(schema)(type("StoredJSONField", (serializers.JSONField,), {}))
-    return field_class(**kwargs)
+    """A JSON column answered as it is stored, documented with `schema`."""
+    return documented(serializers.JSONField, schema, **kwargs)
 
 
 def answers(*statuses):
@@ -97,6 +104,9 @@ class AutoSchema(ResponsesAutoSchema):
             name, _, schema = envelope_schema(status)
             components[name] = schema
         for name, schema in components.items():
+            # A copy: drf-spectacular's hooks rewrite components in place (inline enums become $refs), and the
+            # next generation must start from the original.
+            schema = copy.deepcopy(schema)
             self.registry.register_on_missing(ResolvedComponent(name, ResolvedComponent.SCHEMA, schema, name))
         name, description, _ = envelope_schema(code)
         ref = {"$ref": f"#/components/schemas/{name}"}
@@ -126,11 +136,24 @@ def _without_nullable(schema: dict) -> dict:
     return schema
 
 
+_EMPTY_STRING = {"type": "string", "maxLength": 0}
+
+
+def _blank_as_any_of(schema: dict) -> dict:
+    """drf-spectacular documents a field that also takes "" (`allow_blank` with a format or pattern) as
+    `oneOf: [X, {maxLength: 0}]`; "" can match both (formats are not always asserted), and oneOf then refuses
+    it. Either branch is what is meant: anyOf."""
+    if _EMPTY_STRING in schema.get("oneOf", ()):
+        schema["anyOf"] = schema.pop("oneOf")
+    return schema
+
+
 def _walk(node):
     if isinstance(node, dict):
         for value in node.values():
             _walk(value)
         _without_nullable(node)
+        _blank_as_any_of(node)
     elif isinstance(node, list):
         for value in node:
             _walk(value)
@@ -140,6 +163,6 @@ def nullable_as_oas31(result, generator, request, public):
     """POSTPROCESSING_HOOKS entry. The schema is OpenAPI 3.1 (`OAS_VERSION`), where `nullable` does not exist:
     drf-spectacular converts the fields it builds, not the raw schemas of libraries (DRF's paginator answers
     `nullable` for `next`/`previous`) or of `extend_schema_field`. Convert what is left, so a strict validator
-    accepts every null the server sends."""
+    accepts every null the server sends; and let "" match a blank-or-formatted field once (`_blank_as_any_of`)."""
     _walk(result)
     return result

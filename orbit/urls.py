@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts import spec as accounts_spec
 from orbit import blobviews, http_errors, metrics, views
 
 # Every app's routes live in its own `<app>/api/urls.py`, mounted here one way: at /api/, each app writing its full
@@ -29,6 +30,9 @@ urlpatterns = [
     re_path(r"^api/", http_errors.not_found),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
+    # The auth spec with what Orbit's token strategy adds (before allauth's own views of the same paths).
+    path("_allauth/openapi.json", accounts_spec.spec_json),
+    path("_allauth/openapi.yaml", accounts_spec.spec_yaml),
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),

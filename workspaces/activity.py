@@ -9,16 +9,35 @@ from workspaces.models import ActivityEvent
 Verb = ActivityEvent.Verb
 
 
+# What an event can be about (`target_type`, a model label; "" for none). The schema lists these as an enum, so
+# a new kind of target is added here first: record() refuses any other, like a free-string verb.
+TARGET_TYPES = (
+    "",
+    "accounts.user",
+    "workspaces.workspace",
+    "workspaces.invitation",
+    "scopes.project",
+    "scopes.scope",
+    "scope_templates.template",
+    "documents.document",
+    "exports.export",
+    "ai.airun",
+)
+
+
 def record(*, workspace, actor, verb: Verb, target: models.Model | None = None, metadata: dict | None = None):
     """Append one event. `verb` is an `ActivityEvent.Verb` (a new kind of event adds its member there first);
     `target` any model instance. A free string is refused, so a misspelt verb fails in the first test run."""
     if not isinstance(verb, Verb):
         raise TypeError(f"activity.record needs an ActivityEvent.Verb, not {verb!r}.")
+    target_type = target._meta.label_lower if target is not None else ""
+    if target_type not in TARGET_TYPES:
+        raise TypeError(f"activity.record: add {target_type!r} to TARGET_TYPES (the schema's list) first.")
     return ActivityEvent.objects.create(
         workspace=workspace,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         verb=verb,
-        target_type=target._meta.label_lower if target is not None else "",
+        target_type=target_type,
         target_id=str(target.pk) if target is not None else "",
         metadata=metadata or {},
     )

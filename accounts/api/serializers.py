@@ -5,12 +5,17 @@ from orbit.errors import MAX_TOKEN
 
 
 class MeSerializer(serializers.ModelSerializer):
+    """What GET and PATCH /api/me answer: every field, always (change them with MeUpdate)."""
+
     email_verified = serializers.SerializerMethodField()
+    # Plain strings: "" when not set, which the model URLField's `uri` format (and a oneOf with "") would misstate.
+    full_name = serializers.CharField(read_only=True, help_text="Empty when not set.")
+    avatar_url = serializers.CharField(read_only=True, help_text="The avatar's URL, or empty when none is set.")
 
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "avatar_url", "email_verified", "date_joined"]
-        read_only_fields = ["id", "email", "email_verified", "date_joined"]
+        read_only_fields = fields
 
     def get_email_verified(self, user) -> bool:
         from allauth.account.models import EmailAddress

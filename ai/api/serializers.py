@@ -1,7 +1,9 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from ai.models import AIRun
 from ai.providers import PROVIDERS
+from orbit.schema import documented
 
 PROVIDER_HELP = "Owners and admins only: another configured provider for this run (default: AI_PROVIDER)."
 
@@ -11,8 +13,18 @@ def _provider_field():
 
 
 class ExtractRequestSerializer(serializers.Serializer):
-    document_ids = serializers.ListField(
-        child=serializers.UUIDField(), min_length=1, help_text="Completed documents of this workspace, in order."
+    # At most AI_MAX_DOCUMENTS, checked by ai.services (a 400 naming document_ids); the schema says so.
+    document_ids = documented(
+        serializers.ListField,
+        {
+            "type": "array",
+            "items": {"type": "string", "format": "uuid"},
+            "minItems": 1,
+            "maxItems": settings.AI_MAX_DOCUMENTS,
+        },
+        child=serializers.UUIDField(),
+        min_length=1,
+        help_text="Completed documents of this workspace, in order.",
     )
     project_id = serializers.UUIDField(required=False, allow_null=True)
     template_id = serializers.UUIDField(required=False, allow_null=True, help_text="An outline to follow.")

@@ -1,8 +1,16 @@
 from rest_framework import serializers
 
 from billing.models import BillingState
+from billing.plans import plans
 from billing.prices import CYCLES
-from orbit.schema import stored_json
+from orbit.schema import component, documented, stored_json
+
+# The plan codes (built in, plus any ORBIT_PLANS adds), as one enum every `plan` field of the schema refers to.
+PLAN = component("PlanEnum", {"type": "string", "enum": sorted(plans())})
+
+
+def plan_field(**kwargs) -> serializers.CharField:
+    return documented(serializers.CharField, PLAN, **kwargs)
 
 
 class LimitUsageSerializer(serializers.Serializer):
@@ -14,7 +22,7 @@ class LimitUsageSerializer(serializers.Serializer):
 
 
 class UsageSerializer(serializers.Serializer):
-    plan = serializers.CharField(help_text="Plan code, e.g. free, pro, team.")
+    plan = plan_field(help_text="Plan code, e.g. free, pro, team.")
     plan_name = serializers.CharField()
     period_start = serializers.DateTimeField(help_text="Start of the month the *_per_month limits count from.")
     limits = serializers.DictField(child=LimitUsageSerializer(), help_text="Every limit of the plan with its usage.")
@@ -30,9 +38,9 @@ class SessionUrlSerializer(serializers.Serializer):
 
 
 class SubscriptionSerializer(serializers.Serializer):
-    plan = serializers.CharField(help_text="The plan whose limits apply now.")
+    plan = plan_field(help_text="The plan whose limits apply now.")
     plan_name = serializers.CharField()
-    subscribed_plan = serializers.CharField(help_text="The plan the subscription pays for (free without one).")
+    subscribed_plan = plan_field(help_text="The plan the subscription pays for (free without one).")
     cycle = serializers.CharField(allow_null=True, help_text="monthly or yearly; null without a subscription.")
     status = serializers.ChoiceField(choices=BillingState.Status.choices)
     current_period_end = serializers.DateTimeField(allow_null=True)

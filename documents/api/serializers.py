@@ -3,13 +3,21 @@ from typing import TypedDict
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
+from documents import file_types
 from documents.models import Document, DocumentPage
+from orbit.schema import component, documented
 
 
 class DocumentCreateSerializer(serializers.Serializer):
     filename = serializers.CharField(max_length=255)
     size = serializers.IntegerField(min_value=0, help_text="Size in bytes of the file about to be uploaded.")
-    content_type = serializers.CharField(max_length=127)
+    content_type = documented(
+        serializers.CharField,
+        component("UploadContentTypeEnum", {"type": "string", "enum": list(file_types.ACCEPTED_TYPES)}),
+        max_length=127,
+        help_text="The file's type; any other is a 415 that lists these (usual aliases such as image/jpg and "
+        "parameters such as `; charset=utf-8` are accepted too).",
+    )
     project_id = serializers.UUIDField(required=False, allow_null=True)
     scope_id = serializers.UUIDField(required=False, allow_null=True)
 
@@ -90,6 +98,6 @@ class DocumentPageSerializer(serializers.ModelSerializer):
 
 class DocumentTextSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Document.Status.choices)
     page_count = serializers.IntegerField(allow_null=True)
     text = serializers.CharField(help_text="All pages joined by form feeds (\\f).")

@@ -64,6 +64,9 @@ SPECTACULAR_SETTINGS = {
         "ActivityVerbEnum": "workspaces.models.ActivityEvent.Verb",
         "ExportStatusEnum": "exports.models.Export.Status",
         "ExportFormatEnum": "exports.models.Export.Format",
+        "DocumentStatusEnum": "documents.models.Document.Status",
+        "InvitationStatusEnum": "workspaces.services.invitations.INVITATION_STATUSES",
+        "ActivityTargetTypeEnum": "workspaces.activity.TARGET_TYPES",
     },
     "APPEND_COMPONENTS": {},
     # drf-spectacular's default enum hook, then ours (3.1 has no `nullable`; see orbit/schema.py).

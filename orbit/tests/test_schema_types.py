@@ -97,3 +97,51 @@ def test_real_answers_match_their_typed_fields(member, workspace):
         assert problems(component, response.json()) == [], component
     assert answers["Section"].json()["sources"][0]["page"] == 1
     assert answers["ScopeDetail"].json()["ai_analysis"] == {}
+
+
+def test_me_always_answers_full_name_and_avatar_url():
+    me = generated()["components"]["schemas"]["Me"]
+    assert {"full_name", "avatar_url"} <= set(me["required"])
+    assert problems("Me/properties/avatar_url", "") == []
+
+
+def test_no_one_of_lets_a_value_match_two_branches():
+    """`avatar_url` was `oneOf: [uri, maxLength 0]`: "" matched both, so a strict validator refused it. Any
+    oneOf of the schema must keep "", null and {} to one branch at most."""
+    from openapi_schema_validator import OAS31Validator
+
+    components = generated()["components"]
+    ambiguous = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for value in ("", None, {}):
+                branches = node.get("oneOf", [])
+                matching = [b for b in branches if OAS31Validator({**b, "components": components}).is_valid(value)]
+                if len(matching) > 1:
+                    ambiguous.append((path, value))
+            for key, child in node.items():
+                walk(child, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{path}/{index}")
+
+    walk(generated(), "#")
+    assert not ambiguous
+
+
+@pytest.mark.django_db
+def test_me_without_an_avatar_matches_the_schema(auth_client):
+    body = auth_client.get("/api/me/").json()
+    assert body["avatar_url"] == ""
+    assert problems("Me", body) == []
+
+
+def test_a_second_generation_is_the_same_schema():
+    """Hand-written components are copied into each generation: drf-spectacular's enum hook rewrites components
+    in place, which once left the next generation with a $ref to an enum component it no longer made."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    first = SchemaGenerator().get_schema(request=None, public=True)
+    second = SchemaGenerator().get_schema(request=None, public=True)
+    assert first == second

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from workspaces.activity import TARGET_TYPES
 from workspaces.models import ActivityEvent
 
 
@@ -25,7 +26,9 @@ class ActivityEventFilter(django_filters.FilterSet):
         field_name="verb", lookup_expr="startswith", help_text='Verbs starting with this, e.g. "member.".'
     )
     actor = django_filters.UUIDFilter(field_name="actor_id", help_text="The acting user's id.")
-    target_type = django_filters.CharFilter(help_text='Model label of the target, e.g. "scopes.scope".')
+    target_type = django_filters.ChoiceFilter(
+        choices=[(t, t) for t in TARGET_TYPES if t], help_text='Model label of the target, e.g. "scopes.scope".'
+    )
     target_id = django_filters.CharFilter()
 
     class Meta:

@@ -2,16 +2,22 @@
 
 from typing import TypedDict
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
+from billing.api.serializers import plan_field
 from billing.prices import CYCLES
 from orbit.schema import stored_json
+from workspaces.activity import TARGET_TYPES
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
-from workspaces.services.invitations import invitation_status
+from workspaces.services.invitations import INVITATION_STATUSES, invitation_status
 
 Role = Membership.Role
 ROLE_CHOICES = [role.label for role in Role]
+
+
+INVITATION_STATUS = serializers.ChoiceField(choices=INVITATION_STATUSES)
 
 
 class InvitedWorkspace(TypedDict):
@@ -39,6 +45,7 @@ class WorkspaceSerializer(serializers.ModelSerializer):
     owner = UserSummarySerializer(read_only=True)
     # A plain string: "" when no logo is set, which the model URLField's `uri` format would refuse.
     logo_url = serializers.CharField(read_only=True, help_text="The logo's URL, or empty when none is set.")
+    plan = plan_field(read_only=True, help_text="The plan the workspace subscribes to.")
     goals = stored_json(
         {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 20},
         read_only=True,
@@ -110,6 +117,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "role", "invited_by", "expires_at", "status", "created_at"]
         read_only_fields = fields
 
+    @extend_schema_field(INVITATION_STATUS)
     def get_status(self, invitation) -> str:
         return invitation_status(invitation)
 
@@ -140,6 +148,7 @@ class InvitationPreviewSerializer(serializers.Serializer):
     def get_expired(self, invitation) -> bool:
         return invitation_status(invitation) == "expired"
 
+    @extend_schema_field(INVITATION_STATUS)
     def get_status(self, invitation) -> str:
         return invitation_status(invitation)
 
@@ -151,6 +160,9 @@ class AcceptedInvitationSerializer(serializers.Serializer):
 
 class ActivityEventSerializer(serializers.ModelSerializer):
     actor = UserSummarySerializer(read_only=True, allow_null=True)
+    target_type = serializers.ChoiceField(
+        choices=TARGET_TYPES, read_only=True, help_text='Model label of the target, e.g. "scopes.scope"; "" for none.'
+    )
     metadata = stored_json(
         {"type": "object", "additionalProperties": True},
         read_only=True,
@@ -193,7 +205,7 @@ class OnboardingGoalsSerializer(serializers.Serializer):
 
 
 class OnboardingPlanSerializer(serializers.Serializer):
-    plan = serializers.CharField(max_length=32)
+    plan = plan_field(max_length=32)
     billing_cycle = serializers.ChoiceField(choices=CYCLES, default="monthly")
 
 

@@ -72,6 +72,9 @@ def is_expired(invitation: Invitation, now=None) -> bool:
     return invitation.expires_at <= (now or timezone.now())
 
 
+INVITATION_STATUSES = ("pending", "accepted", "revoked", "expired")
+
+
 def invitation_status(invitation: Invitation, now=None) -> str:
     if invitation.accepted_at:
         return "accepted"
