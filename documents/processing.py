@@ -23,10 +23,9 @@ from django_q.tasks import schedule
 
 from documents import text_extraction
 from documents.models import Document, DocumentPage
-from documents.services.lifecycle import PIPELINE, mark_failed
+from documents.services.lifecycle import PIPELINE, mark_failed, record_event
 from orbit import worker
 from orbit.blobstore import BlobMissing, BlobUnavailable, get_blob_store
-from workspaces import activity
 from workspaces.activity import Verb
 
 logger = structlog.get_logger(__name__)
@@ -101,17 +100,13 @@ def _store(document: Document, claim, pages: list[text_extraction.ExtractedPage]
             processed_at=now,
             updated_at=now,
         )
-        activity.record(
-            workspace=document.workspace,
+        record_event(
+            document,
+            Verb.DOCUMENT_PROCESSED,
             actor=None,
-            verb=Verb.DOCUMENT_PROCESSED,
-            target=document,
-            metadata={
-                "filename": document.filename,
-                "run": document.processing_run,
-                "page_count": len(pages),
-                "ocr_pages": sum(1 for p in pages if p.ocr),
-            },
+            run=document.processing_run,
+            page_count=len(pages),
+            ocr_pages=sum(1 for p in pages if p.ocr),
         )
     return True
 

@@ -38,6 +38,17 @@ def enqueue(document_id) -> None:
     PIPELINE.enqueue(document_id)
 
 
+def record_event(document: Document, verb: Verb, *, actor, **metadata) -> None:
+    """A document's activity event. Each names the file, so the feed still reads after a rename or a deletion."""
+    activity.record(
+        workspace=document.workspace,
+        actor=actor,
+        verb=verb,
+        target=document,
+        metadata={"filename": document.filename, **metadata},
+    )
+
+
 def mark_failed(
     document: Document, *, rows, message: str, actor, stage: str, metadata: dict | None = None, **fields
 ) -> bool:
@@ -47,13 +58,7 @@ def mark_failed(
     with transaction.atomic():
         changed = rows.update(status=Document.Status.FAILED, error=message, updated_at=timezone.now(), **fields)
         if changed:
-            activity.record(
-                workspace=document.workspace,
-                actor=actor,
-                verb=Verb.DOCUMENT_FAILED,
-                target=document,
-                metadata={"filename": document.filename, "stage": stage, **(metadata or {})},
-            )
+            record_event(document, Verb.DOCUMENT_FAILED, actor=actor, stage=stage, **(metadata or {}))
     return bool(changed)
 
 
@@ -81,13 +86,7 @@ def delete_document(*, document: Document, actor) -> None:
     with transaction.atomic():
         deleted, _ = Document.objects.filter(pk=document.pk).delete()
         if deleted:
-            activity.record(
-                workspace=document.workspace,
-                actor=actor,
-                verb=Verb.DOCUMENT_DELETED,
-                target=document,
-                metadata={"filename": document.filename, "size_bytes": document.size_bytes},
-            )
+            record_event(document, Verb.DOCUMENT_DELETED, actor=actor, size_bytes=document.size_bytes)
 
 
 @transaction.atomic
@@ -108,13 +107,7 @@ def reprocess_document(*, document: Document, actor) -> Document:
     )
     enqueue(locked.id)
     locked.refresh_from_db()
-    activity.record(
-        workspace=locked.workspace,
-        actor=actor,
-        verb=Verb.DOCUMENT_REPROCESSED,
-        target=locked,
-        metadata={"filename": locked.filename, "processing_run": locked.processing_run},
-    )
+    record_event(locked, Verb.DOCUMENT_REPROCESSED, actor=actor, processing_run=locked.processing_run)
     return locked
 
 
