@@ -11,6 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orbit.schema import documented
+
 
 class HealthView(APIView):
     """The process is alive and serving requests. Touches nothing else."""
@@ -72,6 +74,30 @@ def _queue_check() -> dict:
     return check
 
 
+# Each check answers `ok`, and why not (`error`) or what it saw; migrations and queue only once the database is up.
+_CHECK = {
+    "type": "object",
+    "properties": {
+        "ok": {"type": "boolean"},
+        "error": {"type": "string", "description": "Why not ok: an exception name, queue_stalled, queue_backlog."},
+        "pending": {"type": "integer", "description": "migrations: unapplied migrations."},
+        "queued": {"type": "integer"},
+        "oldest_age_seconds": {"type": "number"},
+        "max_age_seconds": {"type": "number"},
+        "max_depth": {"type": "integer"},
+    },
+    "required": ["ok"],
+}
+READY_CHECKS = documented(
+    serializers.DictField,
+    {
+        "type": "object",
+        "properties": {"database": _CHECK, "migrations": _CHECK, "queue": _CHECK},
+        "required": ["database"],
+    },
+)
+
+
 class ReadyView(APIView):
     """Ready to serve: database reachable, migrations applied, task queue reachable. 503 otherwise."""
 
@@ -81,10 +107,10 @@ class ReadyView(APIView):
     @extend_schema(
         responses={
             (200, "application/json"): inline_serializer(
-                "Readiness", {"status": serializers.CharField(), "checks": serializers.DictField()}
+                "Readiness", {"status": serializers.CharField(), "checks": READY_CHECKS}
             ),
             (503, "application/json"): inline_serializer(
-                "NotReady", {"status": serializers.CharField(), "checks": serializers.DictField()}
+                "NotReady", {"status": serializers.CharField(), "checks": READY_CHECKS}
             ),
         }
     )

@@ -1,9 +1,10 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ai.models import AIRun
 from ai.providers import PROVIDERS
-from orbit.schema import documented
+from orbit.schema import documented, stored_json
 
 PROVIDER_HELP = "Owners and admins only: another configured provider for this run (default: AI_PROVIDER)."
 
@@ -56,7 +57,23 @@ class AIRunSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     scope_id = serializers.UUIDField(read_only=True, allow_null=True)
     user_id = serializers.UUIDField(read_only=True, allow_null=True)
-    input = serializers.JSONField(source="input_params", read_only=True)
+    input = stored_json(
+        {
+            "type": "object",
+            "description": "What the run was asked: extract {document_ids, project_id, template_id, title}; suggest "
+            "{scope_id, section_id}; analyze {scope_id}.",
+            "properties": {
+                "document_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+                "project_id": {"type": ["string", "null"], "format": "uuid"},
+                "template_id": {"type": ["string", "null"], "format": "uuid"},
+                "title": {"type": "string"},
+                "scope_id": {"type": "string", "format": "uuid"},
+                "section_id": {"type": "string", "format": "uuid"},
+            },
+        },
+        source="input_params",
+        read_only=True,
+    )
     cost_usd = serializers.DecimalField(max_digits=12, decimal_places=6, read_only=True, coerce_to_string=True)
     result = serializers.SerializerMethodField()
 
@@ -92,6 +109,32 @@ class AIRunSerializer(serializers.ModelSerializer):
             return None
         return {"code": run.error_code, "message": run.error_message}
 
+    @extend_schema_field(
+        {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "section_id": {"type": "string", "format": "uuid"},
+                        "suggestions": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "kind": {"type": "string", "enum": ["rewrite", "add", "remove"]},
+                                    "rationale": {"type": "string"},
+                                    "proposed_content": {"type": "string"},
+                                },
+                                "required": ["kind", "rationale", "proposed_content"],
+                            },
+                        },
+                    },
+                    "required": ["section_id", "suggestions"],
+                },
+                {"type": "null"},
+            ]
+        }
+    )
     def get_result(self, run) -> dict | None:
         """Suggest runs: {section_id, suggestions: [{kind, rationale, proposed_content}]}. Extract: see scope_id;
         analyze: the scope's ai_analysis."""

@@ -34,6 +34,7 @@ def test_suggest_answers_3_to_5_suggestions_without_applying_them(editor, worksp
     run = editor.get(f"/api/workspaces/{workspace.pk}/ai/runs/{response.json()['id']}/").json()
     assert run["status"] == "succeeded", run["error"]
     assert run["kind"] == "suggest"
+    assert problems("AIRun", run) == []  # result and input as the schema types them (issue 9)
     suggestions = run["result"]["suggestions"]
     assert 3 <= len(suggestions) <= 5
     assert {s["kind"] for s in suggestions} <= {"rewrite", "add", "remove"}

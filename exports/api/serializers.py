@@ -4,6 +4,7 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummarySerializer
 from exports import content, storage
 from exports.models import Export
+from orbit.schema import stored_json
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -25,6 +26,29 @@ class ExportDownloadSerializer(serializers.Serializer):
 
 class ExportSerializer(serializers.ModelSerializer):
     scope_id = serializers.UUIDField(read_only=True)
+    options = stored_json(
+        {
+            "type": "object",
+            "properties": {name: {"type": "boolean"} for name in content.OPTIONS},
+            "additionalProperties": False,
+            "description": "The options the export was made with (see the request).",
+        },
+        read_only=True,
+    )
+    branding = stored_json(
+        {
+            "type": "object",
+            "description": "The branding in force when the export was asked for.",
+            "properties": {
+                "plan": {"$ref": "#/components/schemas/PlanEnum"},
+                "custom": {"type": "boolean", "description": "The plan allows custom branding."},
+                "color": {"type": "string", "description": "The colour used, #RRGGBB."},
+                "logo_url": {"type": "string", "description": "The logo used; empty for none."},
+            },
+            "required": ["plan", "custom", "color", "logo_url"],
+        },
+        read_only=True,
+    )
     requested_by = UserSummarySerializer(read_only=True, allow_null=True)
     download = serializers.SerializerMethodField(help_text="Present once the export succeeded.")
 

@@ -58,6 +58,11 @@ def test_a_page_without_next_or_previous_passes_a_strict_validator():
         ("ScopeDetail/properties/ai_analysis", {"risks": "many"}),
         ("LimitUsage/properties/limit", "10"),
         ("InvitationPreview/properties/workspace", {"id": 1}),
+        ("AIRun/properties/result", {"suggestions": "many"}),
+        ("AIRun/properties/input", {"scope_id": 5}),
+        ("Export/properties/options", {"include_comments": "yes"}),
+        ("Export/properties/branding", {"plan": "free"}),
+        ("Readiness/properties/checks", {"database": {"ok": "yes"}}),
     ],
 )
 def test_json_fields_have_a_shape_instead_of_unknown(field, wrong):
@@ -91,6 +96,7 @@ def test_real_answers_match_their_typed_fields(member, workspace):
         "Workspace": client.get(f"{ws}/"),
         "Usage": client.get(f"{ws}/billing/usage/"),
         "PaginatedActivityEventList": client.get(f"{ws}/activity/"),
+        "Readiness": client.get("/api/ready/"),
     }
     for component, response in answers.items():
         assert response.status_code == 200, (component, response.content)
