@@ -20,6 +20,7 @@ FIELD_ERRORS = {
         "anyOf": [
             {"type": "array", "items": {"anyOf": [{"type": "string"}, {"$ref": f"{REF}FieldErrors"}]}},
             {"$ref": f"{REF}FieldErrors"},
+            {"type": "string"},  # DRF keeps a ValidationError({"field": "message"}) unwrapped
         ]
     },
 }
