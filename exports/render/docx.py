@@ -14,121 +14,18 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from exports.render.document import NEUTRAL_COLOR, CommentEntry, ExportDocument, cleaned, percent
+from exports.render.docx_xml import AFTER_UPDATE_FIELDS, complex_field, ppr_add, rgb
 from exports.render.fonts import has_rtl, is_rtl
 from exports.render.markdown import Block, Span, parse
 
 MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 MONO = "Consolas"
-# w:settings children that the schema puts after w:updateFields.
-_AFTER_UPDATE_FIELDS = {
-    qn(f"w:{name}")
-    for name in (
-        "hdrShapeDefaults",
-        "footnotePr",
-        "endnotePr",
-        "compat",
-        "docVars",
-        "rsids",
-        "attachedSchema",
-        "themeFontLang",
-        "clrSchemeMapping",
-        "doNotIncludeSubdocsInStats",
-        "doNotAutoCompressPictures",
-        "forceUpgrade",
-        "captions",
-        "readModeInkLockDown",
-        "smartTagType",
-        "shapeDefaults",
-        "doNotEmbedSmartTags",
-        "decimalSymbol",
-        "listSeparator",
-    )
-} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
-# w:pPr children in schema order (python-docx's CT_PPr sequence), to insert the ones it has no API for.
-_PPR_ORDER = [
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-]
-
-
-def _rgb(hex_color: str) -> RGBColor:
-    try:
-        return RGBColor.from_string(hex_color.lstrip("#").upper())
-    except ValueError:
-        return RGBColor.from_string(NEUTRAL_COLOR.lstrip("#"))
-
-
-def _ppr_add(paragraph, element) -> None:
-    """Add `element` to the paragraph's properties at its place in the schema's order (Word insists)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    tag = element.tag.split("}")[1]
-    successors = [f"w:{name}" for name in _PPR_ORDER[_PPR_ORDER.index(tag) + 1 :]]
-    ppr.insert_element_before(element, *successors)
-
-
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A complex field (begin, instruction, separate, cached result, end) that Word recalculates."""
-    run = paragraph.add_run()
-    for kind, text in (
-        ("begin", None),
-        ("instr", instruction),
-        ("separate", None),
-        ("text", placeholder),
-        ("end", None),
-    ):
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        elif kind == "text":
-            element = OxmlElement("w:t")
-            element.text = text
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-            if kind == "begin":
-                element.set(qn("w:dirty"), "true")
-        run._r.append(element)
 
 
 class _Writer:
     def __init__(self, doc: ExportDocument):
         self.doc = doc
-        self.accent = _rgb(doc.branding.color if doc.branding.custom else NEUTRAL_COLOR)
+        self.accent = rgb(doc.branding.color if doc.branding.custom else NEUTRAL_COLOR)
         self.word = Document()
         self._setup()
 
@@ -152,7 +49,7 @@ class _Writer:
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
         settings = self.word.settings.element
-        later = [child for child in settings if child.tag in _AFTER_UPDATE_FIELDS]
+        later = [child for child in settings if child.tag in AFTER_UPDATE_FIELDS]
         if later:
             later[0].addprevious(update)
         else:
@@ -164,10 +61,10 @@ class _Writer:
         left = self.doc.title if not self.doc.client else f"{self.doc.title} · {self.doc.client}"
         run = paragraph.add_run(left + "\t\tPage ")
         run.font.size, run.font.color.rgb = Pt(8), MUTED
-        _field(paragraph, "PAGE", "1")
+        complex_field(paragraph, "PAGE", "1")
         tail = paragraph.add_run(" of ")
         tail.font.size, tail.font.color.rgb = Pt(8), MUTED
-        _field(paragraph, "NUMPAGES", "1")
+        complex_field(paragraph, "NUMPAGES", "1")
         if not self.doc.branding.custom:
             made = section.footer.add_paragraph("Made with Orbit")
             made.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -181,7 +78,7 @@ class _Writer:
                 continue
             self._run(paragraph, span)
         if spans and is_rtl("".join(s.text for s in spans)):
-            _ppr_add(paragraph, OxmlElement("w:bidi"))
+            ppr_add(paragraph, OxmlElement("w:bidi"))
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def _run(self, paragraph, span: Span, container=None):
@@ -235,7 +132,7 @@ class _Writer:
                 shading = OxmlElement("w:shd")
                 shading.set(qn("w:val"), "clear")
                 shading.set(qn("w:fill"), "F4F6F8")
-                _ppr_add(paragraph, shading)
+                ppr_add(paragraph, shading)
             elif block.kind == "rule":
                 self.word.add_paragraph("—" * 3).alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif block.kind == "table":
@@ -330,7 +227,7 @@ class _Writer:
             "Contents", style="TOC Heading" if "TOC Heading" in self.word.styles else "Title"
         )
         heading.runs[0].font.color.rgb = RGBColor(0x1F, 0x29, 0x33)
-        _field(
+        complex_field(
             self.word.add_paragraph(),
             'TOC \\o "1-2" \\h \\z \\u',
             "Right-click and choose Update Field to show the contents.",
