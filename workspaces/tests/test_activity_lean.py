@@ -34,7 +34,7 @@ def events(workspace):
         workspace=workspace,
         actor=UserFactory(full_name="Zoë \u2028 Ørsted", avatar_url="https://example.com/a.png"),
         verb=ActivityEvent.Verb.MEMBER_JOINED,
-        target_type="workspaces.membership",
+        target_type="accounts.user",  # what member.joined is about (a value of ActivityTargetTypeEnum)
         target_id="42",
         metadata={"fields": ["name", "goals"], "nested": {"none": None, "n": 1.5}, "text": "« cité » 🚀"},
     )
