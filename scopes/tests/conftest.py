@@ -31,7 +31,18 @@ def varied_scopes(workspace):
         confidence=0.875,
         status=Scope.Status.IN_REVIEW,
         version=7,
-        ai_analysis={"risks": ["scope creep"], "score": 0.5, "nested": {"none": None}},
+        # The shape ai.runner writes (the schema's ScopeAnalysis), with a null, a float and unicode in it.
+        ai_analysis={
+            "risks": [{"severity": "high", "section_id": None, "title": "Scope creep", "detail": "« sans fin » 🚀"}],
+            "gaps": [],
+            "coverage": {
+                "requirements": [],
+                "covered_ratio": None,
+                "counts": {"covered": 0, "partial": 0, "uncovered": 0},
+            },
+            "questions": [],
+            "score": 0.5,
+        },
     )
     orphan = ScopeFactory(workspace=workspace, title="No creator", created_by=None, confidence=1.0)
     trashed = ScopeFactory(workspace=workspace, title="Trashed", deleted_at=timezone.now() - timedelta(days=1))
