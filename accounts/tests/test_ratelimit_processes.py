@@ -1,66 +1,22 @@
 """The brute-force limits hold across separate web processes: they share the database cache."""
 
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 import requests
-from django.conf import settings
 from django.core.cache import cache
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from orbit.testing import child_env, free_port
-
-BASE_DIR = Path(settings.BASE_DIR)
+from orbit.testing import serve
 
 
 @pytest.fixture
 def two_servers(transactional_db):
     """Two gunicorn processes on the test database; rows must be committed for them to see, hence transactional_db."""
-    env = child_env(
-        DJANGO_SETTINGS_MODULE="orbit.test_settings",
-        RATE_LIMIT_LOGIN="6/m/ip",
-        RATE_LIMIT_LOGIN_FAILED="100/m/ip,3/300s/key",
-    )
+    limits = {"RATE_LIMIT_LOGIN": "6/m/ip", "RATE_LIMIT_LOGIN_FAILED": "100/m/ip,3/300s/key"}
     cache.clear()  # committed counters from earlier runs must not leak in
-    processes, urls = [], []
     try:
-        for _ in range(2):
-            port = free_port()
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "orbit.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-                    cwd=BASE_DIR,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 60
-        for url, process in zip(urls, processes, strict=True):
-            while True:
-                assert process.poll() is None, process.stderr.read().decode()[-2000:]
-                try:
-                    if requests.get(f"{url}/api/health/", timeout=5).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                assert time.monotonic() < deadline, "web process did not start"
-                time.sleep(0.2)
-        assert processes[0].pid != processes[1].pid
-        yield urls
+        with serve(**limits) as first, serve(**limits) as second:
+            yield [first, second]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         cache.clear()
 
 
