@@ -1,10 +1,11 @@
+import functools
 import hashlib
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from orbit.testing import assert_error
+from orbit.testing import assert_error, race
 from orbit.testing_state import unchanged
 from scopes.models import ScopeSection
 from scopes.tests.factories import CommentFactory, ScopeFactory, ScopeSectionFactory
@@ -245,32 +246,24 @@ def test_concurrent_adds_deletes_and_reorders_keep_positions_dense(member, works
     for index in range(6):
         ScopeSectionFactory(scope=scope, title=f"S{index}")
     clients = [member("editor") for _ in range(6)]
-    start, statuses = threading.Barrier(len(clients)), []
+    statuses = []
 
     def work(index, client):
-        try:
-            start.wait()
-            for round_ in range(4):
-                if (index + round_) % 3 == 0:
-                    response = client.post(sections_url(scope), {"title": f"new {index}-{round_}"})
-                elif (index + round_) % 3 == 1:
-                    order = client.get(sections_url(scope)).json()
-                    ids = [row["id"] for row in order][::-1]
-                    response = client.post(sections_url(scope, "reorder"), {"order": ids})
-                else:
-                    rows = client.get(sections_url(scope)).json()
-                    if not rows:
-                        continue
-                    response = client.delete(sections_url(scope, rows[index % len(rows)]["id"]))
-                statuses.append(response.status_code)
-        finally:
-            connections.close_all()
+        for round_ in range(4):
+            if (index + round_) % 3 == 0:
+                response = client.post(sections_url(scope), {"title": f"new {index}-{round_}"})
+            elif (index + round_) % 3 == 1:
+                order = client.get(sections_url(scope)).json()
+                ids = [row["id"] for row in order][::-1]
+                response = client.post(sections_url(scope, "reorder"), {"order": ids})
+            else:
+                rows = client.get(sections_url(scope)).json()
+                if not rows:
+                    continue
+                response = client.delete(sections_url(scope, rows[index % len(rows)]["id"]))
+            statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(*(functools.partial(work, index, client) for index, client in enumerate(clients)))
     # A reorder built from a read that a concurrent add/delete made stale is refused (400), never half-applied;
     # a delete of a section someone else just deleted is a 404. Nothing else may fail.
     assert set(statuses) <= {200, 201, 204, 400, 404}
