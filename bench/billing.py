@@ -52,7 +52,7 @@ def main():
     from accounts.models import User
     from billing.plans import plan_for
     from billing.sync import sync_all
-    from billing.tests.stripe_standin import TEST_SECRET_KEY, WEBHOOK_SECRET, StripeStandIn
+    from billing.tests.stripe_standin import TEST_SECRET_KEY, WEBHOOK_SECRET, StripeStandIn, create_webhook_endpoint
     from conftest import client_for
     from workspaces.models import Workspace
     from workspaces.tests.factories import WorkspaceFactory
@@ -67,15 +67,7 @@ def main():
     standin = StripeStandIn().start()
     stripe.api_base, stripe.max_network_retries = standin.base_url, 0
     settings.STRIPE_TEST_SECRET_KEY = TEST_SECRET_KEY
-    endpoint = WebhookEndpoint.objects.create(
-        id="we_bench",
-        livemode=False,
-        url="https://bench.test/",
-        enabled_events=["*"],
-        secret=WEBHOOK_SECRET,
-        status="enabled",
-        api_version="2026-08-26.dahlia",
-    )
+    endpoint = create_webhook_endpoint("we_bench", "https://bench.test/")
     hook = f"/stripe/webhook/{endpoint.djstripe_uuid}/"
     web = Client()
 

@@ -3,7 +3,7 @@ import json
 import pytest
 import stripe
 
-from billing.tests.stripe_standin import TEST_SECRET_KEY, WEBHOOK_SECRET, StripeStandIn
+from billing.tests.stripe_standin import TEST_SECRET_KEY, WEBHOOK_SECRET, StripeStandIn, create_webhook_endpoint
 
 
 @pytest.fixture(scope="session")
@@ -27,17 +27,7 @@ def stripe_api(_standin_server, settings):
 
 @pytest.fixture
 def webhook_endpoint(db):
-    from djstripe.models import WebhookEndpoint
-
-    return WebhookEndpoint.objects.create(
-        id="we_orbit_test",
-        livemode=False,
-        url="https://api.orbit.test/stripe/webhook/",
-        enabled_events=["*"],
-        secret=WEBHOOK_SECRET,
-        status="enabled",
-        api_version="2026-08-26.dahlia",
-    )
+    return create_webhook_endpoint()
 
 
 @pytest.fixture

@@ -22,6 +22,22 @@ WEBHOOK_SECRET = "whsec_orbit_test_secret"
 TEST_SECRET_KEY = "sk_test_" + "orbit0standin0key0000000"
 
 
+def create_webhook_endpoint(endpoint_id: str = "we_orbit_test", url: str = "https://api.orbit.test/stripe/webhook/"):
+    """dj-stripe's endpoint row that the stand-in's events are signed for (WEBHOOK_SECRET); POST them to
+    `/stripe/webhook/<its djstripe_uuid>/`."""
+    from djstripe.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(
+        id=endpoint_id,
+        livemode=False,
+        url=url,
+        enabled_events=["*"],
+        secret=WEBHOOK_SECRET,
+        status="enabled",
+        api_version="2026-08-26.dahlia",
+    )
+
+
 def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
