@@ -2,19 +2,13 @@ from django.contrib import admin
 
 from documents.models import Document, DocumentPage
 from documents.services import reprocess_document
-from orbit.admin import apply_to_each
+from orbit.admin import FixedRowsInline, apply_to_each
 
 
-class DocumentPageInline(admin.TabularInline):
+class DocumentPageInline(FixedRowsInline):
     model = DocumentPage
     fields = ["number", "ocr", "confidence", "text"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

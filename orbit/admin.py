@@ -42,6 +42,17 @@ def apply_to_each(request, queryset, service, *, done: str) -> None:
         messages.warning(request, f"Skipped {line}")
 
 
+class FixedRowsInline(admin.TabularInline):
+    """An inline whose rows are neither added nor removed here (their services own that); each links to its page."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For audit trails (auth events, activity): staff read them in the admin, nobody adds, edits or deletes."""
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
+from orbit.admin import FixedRowsInline
 from scopes import counts, search
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
 from scopes.services.sections import delete_section
@@ -15,19 +16,13 @@ class ProjectAdmin(admin.ModelAdmin):
     raw_id_fields = ["workspace"]
 
 
-class ScopeSectionInline(admin.TabularInline):
+class ScopeSectionInline(FixedRowsInline):
     """Sections are edited in place here; adding, removing and reordering go through the API (positions stay dense)."""
 
     model = ScopeSection
     fields = ["position", "section_type", "title", "confidence", "ai_generated", "version"]
     readonly_fields = ["position", "version"]
     ordering = ["position"]
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Scope)
