@@ -210,6 +210,13 @@ class ActivityViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
 # --- Onboarding --------------------------------------------------------------------------------
 
 
+def _valid(serializer_class, request) -> dict:
+    """The step's body, validated (a 400 naming the fields otherwise)."""
+    incoming = serializer_class(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return incoming.validated_data
+
+
 def _status_response(progress: Onboarding, status_code=status.HTTP_200_OK, *, checkout_url=None) -> Response:
     data = {**onboarding.onboarding_status(progress), "checkout_url": checkout_url}
     return Response(s.OnboardingStatusSerializer(data).data, status=status_code)
@@ -229,9 +236,8 @@ class OnboardingWorkspaceView(APIView):
 
     @extend_schema(request=s.OnboardingWorkspaceSerializer, responses={200: s.OnboardingStatusSerializer})
     def post(self, request):
-        incoming = s.OnboardingWorkspaceSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        progress, created = onboarding.create_onboarding_workspace(user=request.user, **incoming.validated_data)
+        data = _valid(s.OnboardingWorkspaceSerializer, request)
+        progress, created = onboarding.create_onboarding_workspace(user=request.user, **data)
         return _status_response(progress, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -240,9 +246,8 @@ class OnboardingTeamView(APIView):
 
     @extend_schema(request=s.OnboardingTeamSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        incoming = s.OnboardingTeamSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return _status_response(onboarding.save_team(user=request.user, **incoming.validated_data))
+        data = _valid(s.OnboardingTeamSerializer, request)
+        return _status_response(onboarding.save_team(user=request.user, **data))
 
 
 class OnboardingGoalsView(APIView):
@@ -250,9 +255,8 @@ class OnboardingGoalsView(APIView):
 
     @extend_schema(request=s.OnboardingGoalsSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        incoming = s.OnboardingGoalsSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return _status_response(onboarding.save_goals(user=request.user, **incoming.validated_data))
+        data = _valid(s.OnboardingGoalsSerializer, request)
+        return _status_response(onboarding.save_goals(user=request.user, **data))
 
 
 class OnboardingPlanView(APIView):
@@ -261,9 +265,7 @@ class OnboardingPlanView(APIView):
 
     @extend_schema(request=s.OnboardingPlanSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        incoming = s.OnboardingPlanSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        progress = onboarding.choose_plan(user=request.user, **incoming.validated_data)
+        progress = onboarding.choose_plan(user=request.user, **_valid(s.OnboardingPlanSerializer, request))
         url = checkout_url_for_intent(
             workspace=progress.workspace, plan=progress.plan_intent, cycle=progress.billing_cycle
         )
@@ -275,6 +277,5 @@ class OnboardingSkipView(APIView):
 
     @extend_schema(request=s.OnboardingSkipSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        incoming = s.OnboardingSkipSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return _status_response(onboarding.skip_step(user=request.user, **incoming.validated_data))
+        data = _valid(s.OnboardingSkipSerializer, request)
+        return _status_response(onboarding.skip_step(user=request.user, **data))
