@@ -37,12 +37,12 @@ class JWTAuthentication(SimpleJWTAuthentication):
         if workspace_id is None or user_id is None or api_settings.USER_ID_FIELD != "id":
             return super().get_user(validated_token)
         try:
-            user_id = uuid.UUID(str(user_id))
-        except ValueError:
+            user_id, workspace_uuid = uuid.UUID(str(user_id)), uuid.UUID(str(workspace_id))
+        except ValueError:  # not ids our routes or tokens make: simplejwt and the tenancy mixin decide as before
             return super().get_user(validated_token)
         from workspaces.selectors import membership_with_user
 
-        membership = membership_with_user(user_id=user_id, workspace_id=workspace_id)
+        membership = membership_with_user(user_id=user_id, workspace_id=workspace_uuid)
         if membership is None:
             user = super().get_user(validated_token)
         else:
