@@ -7,7 +7,6 @@ Runs in-process (Django test client, the tests' stand-in Stripe on 127.0.0.1) ag
 database (`bench_orbit_billing`, kept between runs and emptied first; the first run migrates dj-stripe, ~1 min).
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -23,10 +22,11 @@ import django
 
 django.setup()
 
+import harness  # noqa: E402
 import stripe  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def timed(fn):
@@ -38,13 +38,8 @@ def timed(fn):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--workspaces", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=10)
-    args = parser.parse_args()
-
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
+    args = harness.count_options(__doc__.split("\n\n")[0], workspaces=20, repeat=10)
+    harness.keep_test_database()
 
     from django.conf import settings
     from djstripe.models import Customer, Event, Subscription, WebhookEndpoint

@@ -6,7 +6,6 @@ poppler's `pdftotext` on the same PDF where it is installed; peak memory for the
 Files are generated in memory with reportlab / python-docx / Pillow, like the tests. Best of --repeat runs.
 """
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -22,6 +21,8 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 import django
 
 django.setup()
+
+import harness  # noqa: E402
 
 from documents import file_types, ocr, text_extraction  # noqa: E402
 from documents.tests import samples  # noqa: E402
@@ -81,13 +82,9 @@ def peak_growth_mb(fn) -> float | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pdf-pages", type=int, default=100)
-    parser.add_argument("--docx-sections", type=int, default=300)
-    parser.add_argument("--ocr-pages", type=int, default=3)
-    parser.add_argument("--text-mb", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = harness.count_options(
+        __doc__.split("\n\n")[0], pdf_pages=100, docx_sections=300, ocr_pages=3, text_mb=50, repeat=3
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

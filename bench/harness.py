@@ -4,6 +4,7 @@ child processes, URLs by route name, and in-process WSGI calls.
 Not a benchmark itself. The scripts next to it import it as `harness` (their own folder is on `sys.path`).
 """
 
+import argparse
 import io
 import os
 import random
@@ -71,6 +72,25 @@ WORDS = [
     "localisation",
     "testing",
 ]
+
+
+# --- Command line and in-process test database ------------------------------------------------------
+def count_options(description: str, **defaults: int) -> argparse.Namespace:
+    """Parse a benchmark's command line whose options are all counts: `pdf_pages=100` is `--pdf-pages 100`."""
+    parser = argparse.ArgumentParser(description=description)
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
+    return parser.parse_args()
+
+
+def keep_test_database() -> None:
+    """For in-process benchmarks (Django set up with TEST_DATABASE_NAME): create the test database, or keep the
+    one a previous run left, and point Django's connection at it."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, keepdb=True)
 
 
 # --- Scratch database --------------------------------------------------------------------------------

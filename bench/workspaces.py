@@ -7,7 +7,6 @@ Runs in-process through DRF's test client against its own PostgreSQL database (`
 between runs and emptied first). Latencies are the median of --repeat requests.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -23,8 +22,9 @@ import django
 
 django.setup()
 
+import harness  # noqa: E402
 from django.db import connection, connections  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -43,16 +43,8 @@ def queries(fn) -> int:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--invites", type=int, default=200)
-    parser.add_argument("--racers", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
-
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
+    args = harness.count_options(__doc__.split("\n\n")[0], events=10_000, members=50, invites=200, racers=8, repeat=20)
+    harness.keep_test_database()
 
     from accounts.models import User
     from accounts.tests.factories import UserFactory
