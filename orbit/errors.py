@@ -31,6 +31,15 @@ MAX_DESCRIPTION = 5_000
 MAX_SUMMARY = 20_000
 MAX_SECTION_CONTENT = 1_000_000  # a long appendix fits (scopes test_a_huge_section_stays_searchable)
 MAX_TOKEN = 2_000
+MAX_TITLE = 300  # a scope's or a section's title (the model's max_length)
+MAX_QUOTE = 2_000  # a source's quote; AI-extracted quotes are cut to it (ai.postprocess)
+
+# Maximum items of arrays in request bodies, likewise shown as maxItems. A scope's sections have no cap (they are
+# as many as a document has parts), so a reorder's `order` is bounded by the scope's own sections instead.
+MAX_SOURCES = 50  # sources of one section (AI extraction keeps its first 50 verified ones)
+MAX_TEMPLATE_SECTIONS = 200  # sections of one template (a template made from a bigger scope is refused)
+MAX_GOALS = 20  # a workspace's goals
+MAX_INVITES = 20  # invitations sent at once from onboarding
 
 
 def not_in_workspace(field: str, *ids) -> NotFound:

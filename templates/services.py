@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from orbit.errors import PermissionDenied, ValidationFailed
+from orbit.errors import MAX_TEMPLATE_SECTIONS, MAX_TITLE, PermissionDenied, ValidationFailed
 from scopes.models import Scope, ScopeSection
 from scopes.services.sections import append_sections, lock_scope
 from templates.models import Template
@@ -16,6 +16,9 @@ def normalise_sections(sections) -> list[dict]:
     """Validated [{title, section_type, content}]; anything else is a validation error on `sections`."""
     if not isinstance(sections, list):
         raise ValidationFailed("sections must be a list.", details={"sections": ["Expected a list."]})
+    if len(sections) > MAX_TEMPLATE_SECTIONS:
+        message = f"A template has at most {MAX_TEMPLATE_SECTIONS} sections."
+        raise ValidationFailed(message, details={"sections": [message]})
     valid_types = set(ScopeSection.SectionType.values)
     cleaned, errors = [], {}
     for index, section in enumerate(sections):
@@ -28,7 +31,7 @@ def normalise_sections(sections) -> list[dict]:
             continue
         cleaned.append(
             {
-                "title": str(section["title"])[:300],
+                "title": str(section["title"])[:MAX_TITLE],
                 "section_type": section_type,
                 "content": str(section.get("content", "")),
             }
@@ -65,6 +68,12 @@ def create_template(
 def create_template_from_scope(
     *, scope: Scope, actor, name: str = "", description: str = "", category: str = ""
 ) -> Template:
+    """A workspace template with the scope's sections; a scope with more than a template holds is a 400 naming
+    `scope_id` (its sections are not silently dropped)."""
+    count = scope.sections.count()
+    if count > MAX_TEMPLATE_SECTIONS:
+        message = f"The scope has {count} sections; a template has at most {MAX_TEMPLATE_SECTIONS}."
+        raise ValidationFailed(message, details={"scope_id": [message]})
     sections = [
         {"title": s.title, "section_type": s.section_type, "content": s.content}
         for s in scope.sections.order_by("position")

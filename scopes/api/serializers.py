@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
-from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT, MAX_SUMMARY
+from orbit.errors import MAX_DESCRIPTION, MAX_QUOTE, MAX_SECTION_CONTENT, MAX_SOURCES, MAX_SUMMARY, MAX_TITLE
 from orbit.schema import stored_json
 from scopes.api.shapes import AI_ANALYSIS
 from scopes.models import Comment, Project, Scope, ScopeSection
@@ -26,7 +26,7 @@ class ProjectInputSerializer(serializers.Serializer):
 class SourceSerializer(serializers.Serializer):
     document_id = serializers.UUIDField()
     page = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    quote = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    quote = serializers.CharField(max_length=MAX_QUOTE, required=False, allow_blank=True)
 
     def validate(self, attrs):
         # A PATCH makes nested fields optional too; a source still always names its document.
@@ -37,7 +37,7 @@ class SourceSerializer(serializers.Serializer):
 
 class SectionSerializer(serializers.ModelSerializer):
     comment_count = serializers.IntegerField(read_only=True, required=False)
-    sources = stored_json(SourceSerializer(many=True), read_only=True)  # as the request side takes them
+    sources = stored_json(SourceSerializer(many=True, max_length=MAX_SOURCES), read_only=True)  # as requests take them
 
     class Meta:
         model = ScopeSection
@@ -60,11 +60,11 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class SectionInputSerializer(serializers.Serializer):
     section_type = serializers.ChoiceField(choices=ScopeSection.SectionType.choices, required=False)
-    title = serializers.CharField(max_length=300)
+    title = serializers.CharField(max_length=MAX_TITLE)
     content = serializers.CharField(max_length=MAX_SECTION_CONTENT, required=False, allow_blank=True)
     confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False, allow_null=True)
     ai_generated = serializers.BooleanField(required=False)
-    sources = SourceSerializer(many=True, required=False)
+    sources = SourceSerializer(many=True, required=False, max_length=MAX_SOURCES)
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -74,7 +74,12 @@ class SectionInputSerializer(serializers.Serializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    order = serializers.ListField(child=serializers.UUIDField(), allow_empty=True)
+    order = serializers.ListField(
+        child=serializers.UUIDField(),
+        allow_empty=True,
+        help_text="Every section id of the scope, each once, in the new order: its length is the scope's section "
+        "count (no other maximum; any other list is a 400 naming `order`).",
+    )
 
 
 # --- Scopes ----------------------------------------------------------------------------------------
@@ -124,7 +129,7 @@ class ScopeDetailSerializer(ScopeSerializer):
 
 
 class ScopeCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=MAX_TITLE, required=False, allow_blank=True)
     client_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=MAX_SUMMARY, required=False, allow_blank=True)
     project_id = serializers.UUIDField(required=False, allow_null=True)
@@ -132,7 +137,7 @@ class ScopeCreateSerializer(serializers.Serializer):
 
 
 class ScopeUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = serializers.CharField(max_length=MAX_TITLE)
     client_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=MAX_SUMMARY, required=False, allow_blank=True)
     project_id = serializers.UUIDField(required=False, allow_null=True)
@@ -143,7 +148,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class DuplicateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=MAX_TITLE, required=False, allow_blank=True)
 
 
 # --- Comments --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ reorder swap positions inside its transaction and still refuses a duplicate at c
 section row always lock its scope first, so two writers never take the locks in opposite orders.
 """
 
+from collections import Counter
 from uuid import UUID
 
 from django.db import transaction
@@ -116,14 +117,15 @@ def reorder_sections(*, scope: Scope, actor, order: list[UUID]) -> list[ScopeSec
     lock_scope(scope)
     current = set(ScopeSection.objects.filter(scope=scope).values_list("pk", flat=True))
     wanted = [UUID(str(pk)) for pk in order]
-    if len(wanted) != len(set(wanted)) or set(wanted) != current:
+    times = Counter(wanted)
+    if len(wanted) != len(times) or set(times) != current:
         raise ValidationFailed(
             "The order must list every section of the scope exactly once.",
             details={
                 "order": ["Must be a permutation of the scope's section ids."],
                 "missing": sorted(str(pk) for pk in current - set(wanted)),
                 "unknown": sorted(str(pk) for pk in set(wanted) - current),
-                "duplicates": sorted({str(pk) for pk in wanted if wanted.count(pk) > 1}),
+                "duplicates": sorted(str(pk) for pk, n in times.items() if n > 1),
             },
         )
     if wanted:

@@ -1,18 +1,18 @@
 from rest_framework import serializers
 
-from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT
+from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT, MAX_TEMPLATE_SECTIONS, MAX_TITLE
 from scopes.models import ScopeSection
 from templates.models import Template
 
 
 class TemplateSectionSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = serializers.CharField(max_length=MAX_TITLE)
     section_type = serializers.ChoiceField(choices=ScopeSection.SectionType.choices, required=False)
     content = serializers.CharField(max_length=MAX_SECTION_CONTENT, required=False, allow_blank=True)
 
 
 class TemplateSerializer(serializers.ModelSerializer):
-    sections = TemplateSectionSerializer(many=True, read_only=True)
+    sections = TemplateSectionSerializer(many=True, read_only=True, max_length=MAX_TEMPLATE_SECTIONS)
     section_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +40,7 @@ class TemplateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True)
     category = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    sections = TemplateSectionSerializer(many=True, required=False)
+    sections = TemplateSectionSerializer(many=True, required=False, max_length=MAX_TEMPLATE_SECTIONS)
     scope_id = serializers.UUIDField(required=False, write_only=True)
 
 

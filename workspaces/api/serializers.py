@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummarySerializer
 from billing.api.serializers import plan_field
 from billing.prices import CYCLES
+from orbit.errors import MAX_GOALS, MAX_INVITES
 from orbit.schema import stored_json
 from workspaces.activity import TARGET_TYPES
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
@@ -85,7 +86,7 @@ class WorkspaceCreateSerializer(serializers.Serializer):
 class WorkspaceUpdateSerializer(WorkspaceCreateSerializer):
     name = serializers.CharField(max_length=120, required=False)
     slug = serializers.SlugField(max_length=64, required=False)
-    goals = serializers.ListField(child=serializers.CharField(max_length=200), max_length=20, required=False)
+    goals = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_GOALS, required=False)
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -191,7 +192,7 @@ class OnboardingInviteSerializer(InvitationCreateSerializer):
 class OnboardingTeamSerializer(serializers.Serializer):
     team_size = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     privacy = serializers.ChoiceField(choices=Workspace.Privacy.choices, required=False, allow_blank=True, default="")
-    invites = OnboardingInviteSerializer(many=True, required=False, default=list, max_length=20)
+    invites = OnboardingInviteSerializer(many=True, required=False, default=list, max_length=MAX_INVITES)
 
     def validate_invites(self, invites):
         emails = [item["email"].lower() for item in invites]
@@ -201,7 +202,7 @@ class OnboardingTeamSerializer(serializers.Serializer):
 
 
 class OnboardingGoalsSerializer(serializers.Serializer):
-    goals = serializers.ListField(child=serializers.CharField(max_length=200), max_length=20, allow_empty=True)
+    goals = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_GOALS, allow_empty=True)
 
 
 class OnboardingPlanSerializer(serializers.Serializer):
