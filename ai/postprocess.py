@@ -3,21 +3,37 @@
 - every source quote must be found verbatim (after whitespace normalisation) on the page it cites, in a document
   of the run; a quote that is not is dropped and lowers its section's confidence;
 - every generated string is sanitised with nh3 (no raw HTML or script survives, even entity-encoded);
-- the scope's confidence is the sections' weighted by content length.
+- the scope's confidence is the sections' weighted by content length;
+- nothing stored is longer than the API would accept back in a request body (orbit/errors.py): quotes, titles,
+  section content and the summary are cut at a word boundary (a quote stays a verbatim prefix of what was
+  verified), and a section keeps at most MAX_SOURCES verified sources.
 """
 
 import html
 
 import nh3
 
+from orbit.errors import MAX_QUOTE, MAX_SECTION_CONTENT, MAX_SOURCES, MAX_SUMMARY, MAX_TITLE
 from scopes.models import ScopeSection
 
 SECTION_TYPES = set(ScopeSection.SectionType.values)
-TITLE_MAX = 300
 
 
 def normalize_ws(text: str) -> str:
     return " ".join((text or "").split())
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters: at the last whitespace before the limit when that keeps more
+    than half of it, else mid-word. Always a prefix of `text` (so a verified quote stays on its page)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace():
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+        if space > limit // 2:
+            cut = cut[:space]
+    return cut.rstrip()
 
 
 def sanitize(text) -> str:
@@ -52,7 +68,8 @@ class PageIndex:
 
 
 def verify_sources(sources, index: PageIndex) -> tuple[list[dict], int]:
-    """(the sources whose quote is on their page, how many were dropped). Duplicates are dropped silently."""
+    """(the sources whose quote is on their page, how many were dropped). Duplicates are dropped silently, and so
+    are verified sources past the first MAX_SOURCES; quotes are cut to MAX_QUOTE."""
     kept, dropped, seen = [], 0, set()
     for source in sources or []:
         if not isinstance(source, dict):
@@ -62,11 +79,12 @@ def verify_sources(sources, index: PageIndex) -> tuple[list[dict], int]:
         if not index.contains(document_id, page, quote):
             dropped += 1
             continue
-        key = (document_id, int(page), normalize_ws(quote))
+        quote = clip(sanitize(normalize_ws(quote)), MAX_QUOTE)
+        key = (document_id, int(page), quote)
         if key not in seen:
             seen.add(key)
-            kept.append({"document_id": document_id, "page": int(page), "quote": sanitize(normalize_ws(quote))})
-    return kept, dropped
+            kept.append({"document_id": document_id, "page": int(page), "quote": quote})
+    return kept[:MAX_SOURCES], dropped
 
 
 def _confidence(value, *, kept: int, dropped: int) -> float:
@@ -89,8 +107,8 @@ def finish_extraction(data: dict, pages) -> dict:
     for raw in data.get("sections") or []:
         if not isinstance(raw, dict):
             continue
-        title = sanitize(raw.get("title"))[:TITLE_MAX]
-        content = sanitize(raw.get("content"))
+        title = clip(sanitize(raw.get("title")), MAX_TITLE)
+        content = clip(sanitize(raw.get("content")), MAX_SECTION_CONTENT)
         if not title and not content:
             continue
         sources, dropped = verify_sources(raw.get("sources"), index)
@@ -114,8 +132,8 @@ def finish_extraction(data: dict, pages) -> dict:
     if not summary and sections:
         summary = " ".join(normalize_ws(sections[0]["content"]).split(". ")[:2])[:1000]
     return {
-        "title": sanitize(data.get("title"))[:TITLE_MAX],
-        "summary": summary,
+        "title": clip(sanitize(data.get("title")), MAX_TITLE),
+        "summary": clip(summary, MAX_SUMMARY),
         "confidence": confidence,
         "sections": sections,
     }
@@ -172,7 +190,7 @@ def finish_analysis(data: dict, pages, section_ids: set[str]) -> dict:
                 **_clean({k: v for k, v in raw.items() if k not in ("covered_by", "status", "page")}),
                 "document_id": str(raw["document_id"]),
                 "page": int(raw["page"]),
-                "quote": sanitize(normalize_ws(raw["quote"])),
+                "quote": clip(sanitize(normalize_ws(raw["quote"])), MAX_QUOTE),
                 "covered_by": covered_by,
                 "status": status,
             }
