@@ -13,7 +13,7 @@ import html
 
 import nh3
 
-from orbit.errors import MAX_QUOTE, MAX_SECTION_CONTENT, MAX_SOURCES, MAX_SUMMARY, MAX_TITLE
+from orbit.errors import MAX_QUOTE, MAX_SECTION_CONTENT, MAX_SOURCES, MAX_SUMMARY, MAX_TITLE, clip
 from scopes.models import ScopeSection
 
 SECTION_TYPES = set(ScopeSection.SectionType.values)
@@ -21,19 +21,6 @@ SECTION_TYPES = set(ScopeSection.SectionType.values)
 
 def normalize_ws(text: str) -> str:
     return " ".join((text or "").split())
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters: at the last whitespace before the limit when that keeps more
-    than half of it, else mid-word. Always a prefix of `text` (so a verified quote stays on its page)."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if not text[limit].isspace():
-        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
-        if space > limit // 2:
-            cut = cut[:space]
-    return cut.rstrip()
 
 
 def sanitize(text) -> str:

@@ -42,6 +42,20 @@ MAX_GOALS = 20  # a workspace's goals
 MAX_INVITES = 20  # invitations sent at once from onboarding
 
 
+def clip(text: str, limit: int) -> str:
+    """Text Orbit writes itself (AI drafts, copies) cut to one of these maxima, so the API accepts it back:
+    at most `limit` characters, at the last whitespace before the limit when that keeps more than half of it,
+    else mid-word. Always a prefix of `text` (so a verified quote stays on its page)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not text[limit].isspace():
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+        if space > limit // 2:
+            cut = cut[:space]
+    return cut.rstrip()
+
+
 def not_in_workspace(field: str, *ids) -> NotFound:
     """The one answer to "an id in the body is not an object of this workspace" (README, API conventions):
     404 `not_found`, `details` naming the body field and the ids that were not found."""

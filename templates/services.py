@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from orbit.errors import MAX_TEMPLATE_SECTIONS, MAX_TITLE, PermissionDenied, ValidationFailed
+from orbit.errors import MAX_DESCRIPTION, MAX_TEMPLATE_SECTIONS, MAX_TITLE, PermissionDenied, ValidationFailed, clip
 from scopes.models import Scope, ScopeSection
 from scopes.services.sections import append_sections, lock_scope
 from templates.models import Template
@@ -68,8 +68,9 @@ def create_template(
 def create_template_from_scope(
     *, scope: Scope, actor, name: str = "", description: str = "", category: str = ""
 ) -> Template:
-    """A workspace template with the scope's sections; a scope with more than a template holds is a 400 naming
-    `scope_id` (its sections are not silently dropped)."""
+    """A workspace template with the scope's sections, named and described after the scope unless told (cut to
+    what a template accepts); a scope with more sections than a template holds is a 400 naming `scope_id` (its
+    sections are not silently dropped)."""
     count = scope.sections.count()
     if count > MAX_TEMPLATE_SECTIONS:
         message = f"The scope has {count} sections; a template has at most {MAX_TEMPLATE_SECTIONS}."
@@ -81,8 +82,8 @@ def create_template_from_scope(
     return create_template(
         workspace=scope.workspace,
         actor=actor,
-        name=name or scope.title[: Template._meta.get_field("name").max_length],
-        description=description or scope.summary,
+        name=name or clip(scope.title, Template._meta.get_field("name").max_length),
+        description=description or clip(scope.summary, MAX_DESCRIPTION),  # a summary may be 4 times longer
         category=category,
         sections=sections,
     )

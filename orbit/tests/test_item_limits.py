@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from orbit.errors import MAX_SOURCES, MAX_TEMPLATE_SECTIONS
 from orbit.testing import assert_error
+from orbit.tests.schemas import problems
 from orbit.tests.test_field_limits import _request_components
 from scopes.models import ScopeSection
 from scopes.tests.factories import ScopeFactory, ScopeSectionFactory
@@ -128,3 +129,22 @@ def test_a_long_order_of_unknown_ids_is_a_400_naming_order(member, workspace):
     details = assert_error(member("editor").post(url, {"order": ids + ids}), 400, "validation_error")
     assert details["order"]
     assert len(details["duplicates"]) == len(details["unknown"]) == 5_000
+
+
+@pytest.mark.django_db
+def test_a_template_made_from_a_scope_is_accepted_back_as_read(member, workspace):
+    """The template takes the scope's title and summary, which may be longer than a template's name (200) and
+    description (5,000): they are cut at a word boundary, so the template validates against the schema and a PUT
+    of it as read is a 200."""
+    client = member("editor")
+    scope = ScopeFactory(workspace=workspace, title="Permit portal " * 21, summary="A long brief. " * 1_400)
+    ScopeSectionFactory(scope=scope, title="Overview")
+    url = f"/api/workspaces/{workspace.pk}/templates/"
+    template = client.post(url, {"scope_id": str(scope.pk)}).json()
+    assert problems("Template", template) == []
+    assert template["name"] == ("Permit portal " * 21)[:200].rsplit(" ", 1)[0]
+    assert 4_900 < len(template["description"]) <= 5_000
+    assert scope.summary.startswith(template["description"])
+    body = {key: template[key] for key in ("name", "description", "category", "sections")}
+    response = client.put(f"{url}{template['id']}/", body)
+    assert response.status_code == 200, response.json()
