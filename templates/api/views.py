@@ -20,7 +20,7 @@ from templates.services import (
     delete_template,
     update_template,
 )
-from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 
 class PublicTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -35,7 +35,7 @@ class PublicTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     lookup_url_kwarg = "id"
 
 
-class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
+class WorkspaceTemplateViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     """The workspace's own templates plus the public ones. Public templates are read-only here (403)."""
 
     queryset = Template.objects.all()
@@ -86,13 +86,10 @@ class WorkspaceTemplateViewSet(WorkspaceScopedViewSet):
         template = update_template(template=template, actor=request.user, changes=changes, replace=not partial)
         return Response(TemplateSerializer(template).data)
 
-    @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
-    def partial_update(self, request, workspace_id, id):
-        return self.update(request, workspace_id, id, partial=True)
+    partial_update = patch_of(update)
 
-    def destroy(self, request, workspace_id, id):
-        delete_template(template=self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, template):
+        delete_template(template=template, actor=self.request.user)
 
     @extend_schema(request=ApplyTemplateSerializer, responses=ApplyResultSerializer)
     @action(detail=True, methods=["post"])

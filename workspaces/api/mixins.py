@@ -105,6 +105,20 @@ def required_roles_problems(view_class) -> list[str]:
     return problems
 
 
+def patch_of(update):
+    """`partial_update = patch_of(update)` in a ViewSet: PATCH is the view's `update` with partial=True, and its
+    OpenAPI operation is documented as `update`'s is (the same `@extend_schema`, `@if_match` and other markers)."""
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    if hasattr(update, "kwargs"):  # where drf-spectacular keeps @extend_schema
+        partial_update.kwargs = dict(update.kwargs)
+    if hasattr(update, "orbit_contract"):  # where orbit.schema.declare keeps @if_match, @answers...
+        partial_update.orbit_contract = update.orbit_contract
+    return partial_update
+
+
 class WorkspaceScopedViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     pass
 

@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,10 +10,10 @@ from scopes.api.serializers import CommentCreateSerializer, CommentSerializer, C
 from scopes.api.views._nesting import ScopeChildMixin
 from scopes.models import Comment
 from scopes.services.comments import add_comment, delete_comment, edit_comment, set_resolved
-from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 
-class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
+class CommentViewSet(ScopeChildMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     """Discussion on a scope, as threads (a first comment and its replies). Viewers read only.
 
     Edit: the author. Delete, resolve, unresolve: the author or a workspace owner/admin.
@@ -61,13 +61,10 @@ class CommentViewSet(ScopeChildMixin, WorkspaceScopedViewSet):
         comment = edit_comment(comment=comment, actor=request.user, body=incoming.validated_data["body"])
         return Response(CommentSerializer(comment).data)
 
-    @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
-    def partial_update(self, request, workspace_id, scope_id, id):
-        return self.update(request, workspace_id, scope_id, id, partial=True)
+    partial_update = patch_of(update)
 
-    def destroy(self, request, workspace_id, scope_id, id):
-        delete_comment(comment=self.get_object(), membership=self.membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, comment):
+        delete_comment(comment=comment, membership=self.membership)
 
     @extend_schema(request=None, responses=CommentSerializer)
     @action(detail=True, methods=["post"])

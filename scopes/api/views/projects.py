@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -8,10 +8,10 @@ from scopes.api.filters import ProjectFilter
 from scopes.api.serializers import ProjectInputSerializer, ProjectSerializer
 from scopes.models import Project
 from scopes.services.projects import create_project, delete_project, set_project_status, update_project
-from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 
-class ProjectViewSet(WorkspaceScopedViewSet):
+class ProjectViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     """A workspace's projects. Deleting a project keeps its scopes, detached."""
 
     queryset = Project.objects.select_related("workspace")
@@ -45,13 +45,10 @@ class ProjectViewSet(WorkspaceScopedViewSet):
         )
         return Response(ProjectSerializer(project).data)
 
-    @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
-    def partial_update(self, request, workspace_id, id):
-        return self.update(request, workspace_id, id, partial=True)
+    partial_update = patch_of(update)
 
-    def destroy(self, request, workspace_id, id):
-        delete_project(project=self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, project):
+        delete_project(project=project, actor=self.request.user)
 
     @extend_schema(request=None, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])

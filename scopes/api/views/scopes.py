@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -30,14 +30,14 @@ from scopes.services.scopes import (
     update_scope,
 )
 from templates.selectors import get_usable_template
-from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 # The list parameters the lean read path answers (scopes/lean.py); any other parameter takes the filter backends.
 LEAN_LIST_PARAMETERS = frozenset({"limit", "cursor", "q"})
 SEARCH_MAX_LENGTH = ScopeFilter.base_filters["q"].extra["max_length"]
 
 
-class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
+class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     """Scopes of work. Deleting moves a scope to the trash; `restore` brings it back within 30 days."""
 
     # (Not in the docstring: it is the operations' public description.) The hot reads (list, search, trash,
@@ -167,14 +167,10 @@ class ScopeViewSet(ETagMixin, WorkspaceScopedViewSet):
         )
         return self._detail(scope)
 
-    @if_match
-    @extend_schema(request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
-    def partial_update(self, request, workspace_id, id):
-        return self.update(request, workspace_id, id, partial=True)
+    partial_update = patch_of(update)
 
-    def destroy(self, request, workspace_id, id):
-        trash_scope(scope=self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, scope):
+        trash_scope(scope=scope, actor=self.request.user)
 
     @sends_etag
     @extend_schema(request=None, responses=ScopeDetailSerializer)

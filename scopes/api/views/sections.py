@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,7 +11,7 @@ from scopes.api.serializers import ReorderSerializer, SectionInputSerializer, Se
 from scopes.api.views._nesting import ScopeChildMixin
 from scopes.models import ScopeSection
 from scopes.services.sections import add_section, delete_section, reorder_sections, update_section
-from workspaces.api.mixins import WorkspaceScopedViewSet
+from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 SECTIONS_NOT_PAGED = (
     "All of the scope's sections, in order, as one array: this list is deliberately not paginated. A scope is read, "
@@ -21,7 +21,7 @@ SECTIONS_NOT_PAGED = (
 )
 
 
-class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
+class SectionViewSet(ScopeChildMixin, ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     """A scope's sections, in order. Positions are 0..n-1; reorder with the full new order in one request."""
 
     queryset = ScopeSection.objects.select_related("scope__workspace")
@@ -73,14 +73,10 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, WorkspaceScopedViewSet):
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(section_json(section)), section)
 
-    @if_match
-    @extend_schema(request=SectionInputSerializer, responses=SectionSerializer)
-    def partial_update(self, request, workspace_id, scope_id, id):
-        return self.update(request, workspace_id, scope_id, id, partial=True)
+    partial_update = patch_of(update)
 
-    def destroy(self, request, workspace_id, scope_id, id):
-        delete_section(section=self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, section):
+        delete_section(section=section, actor=self.request.user)
 
     @extend_schema(request=ReorderSerializer, responses=SectionSerializer(many=True), filters=False)
     @action(detail=False, methods=["post"])
