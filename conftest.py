@@ -1,9 +1,52 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests, and the API contract every test's responses are held to."""
+
+import os
 
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+
+CONTRACT = pytest.StashKey()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def api_contract(request):
+    """Every /api/ response of the test client is checked against the OpenAPI schema (`orbit/contract.py`); a
+    response that breaks it fails the test that received it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from orbit.contract import Contract, hold_test_client_to
+
+    contract = Contract(SchemaGenerator().get_schema(request=None, public=True))
+    request.config.stash[CONTRACT] = contract
+    with hold_test_client_to(contract):
+        yield contract
+
+
+def pytest_sessionfinish(session):
+    """Fails the run on any contract problem, even one a test swallowed (a request in a thread); writes the
+    report (seen, unmatched, documented but never seen) to $ORBIT_CONTRACT_REPORT when set."""
+    contract = session.config.stash.get(CONTRACT, None)
+    if contract is None:
+        return
+    if os.environ.get("ORBIT_CONTRACT_REPORT"):
+        with open(os.environ["ORBIT_CONTRACT_REPORT"], "w") as report:
+            report.write(contract.report())
+    if contract.problems and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    contract = config.stash.get(CONTRACT, None)
+    if contract is None:
+        return
+    terminalreporter.write_line(
+        f"API contract: {len(contract.seen)} (method, path, status) checked, {len(contract.problems)} problems"
+        + ("" if os.environ.get("ORBIT_CONTRACT_REPORT") else " (ORBIT_CONTRACT_REPORT=<file> for the full report)")
+    )
+    for problem in contract.problems:
+        terminalreporter.write_line(f"  {problem}", red=True)
 
 
 @pytest.fixture

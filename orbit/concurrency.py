@@ -25,11 +25,12 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(request) -> int | None:
+def expected_version(request, *, current: int) -> int | None:
     """The version the client based its edit on, from `If-Match`; None when absent or `*` (no condition).
 
-    A value that is not one of our ETags cannot match any version, which RFC 9110 answers with 412.
-    A list of ETags is not supported: clients edit one version at a time.
+    A value that is not one of our ETags cannot match any version, which RFC 9110 answers with 412, with the
+    `current` version's ETag as on any other 412. A list of ETags is not supported: clients edit one version at a
+    time.
     """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
@@ -38,7 +39,8 @@ def expected_version(request) -> int | None:
     if not match:
         raise PreconditionFailed(
             'If-Match must carry the ETag of the version you edited, e.g. If-Match: "3".',
-            details={"if_match": header},
+            details={"if_match": header, "current_version": current},
+            headers={"ETag": etag_for(current)},
         )
     return int(match.group(1))
 

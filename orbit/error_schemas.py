@@ -138,8 +138,11 @@ DETAILS_BY_STATUS = {
                     description="Someone else saved first.",
                 ),
                 _object(
-                    {"if_match": {"type": "string"}},
-                    required=("if_match",),
+                    {
+                        "if_match": {"type": "string"},
+                        "current_version": {"type": "integer", "description": "The version now stored."},
+                    },
+                    required=("if_match", "current_version"),
                     description="The If-Match header is not one of our ETags.",
                 ),
             ]

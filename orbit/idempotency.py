@@ -145,7 +145,7 @@ def idempotent(view_method):
         wrapper,
         statuses=[422],
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        headers={REPLAYED_HEADER: ("`true` when this is the stored answer to an earlier request.", ("2xx",))},
+        headers={REPLAYED_HEADER: ("`true` when this is the stored answer to an earlier request.", ("2xx",), False)},
     )
 
 

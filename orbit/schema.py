@@ -15,13 +15,16 @@ from orbit.internals import ResponsesAutoSchema
 
 # Every operation can answer these (bad input, no/expired credentials, role too low, not here, throttled, bug).
 COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "429", "500")
+# Every operation that takes a body can also answer these (the body too large; a body type it does not parse).
+BODY_ERROR_STATUSES = ("413", "415")
 
 
 def declare(view_method, *, statuses=(), parameters=(), headers=None):
     """Record on a view method what its decorator adds to the contract; AutoSchema reads it back.
 
     `statuses`: extra error statuses; `parameters`: OpenApiParameters (request headers); `headers`:
-    {header name: (description, statuses it comes with, "2xx" for every success)}. Markers survive `@action`
+    {header name: (description, statuses it comes with, "2xx" for every success[, required])}: a header is
+    documented as always sent (`required`) unless a third item says False. Markers survive `@action`
     and `functools.wraps`, unlike a nested `@extend_schema`.
     """
     contract = dict(getattr(view_method, "orbit_contract", {}))
@@ -82,15 +85,18 @@ class AutoSchema(ResponsesAutoSchema):
 
     def add_responses(self, responses, direction):
         contract = self._contract()
+        takes_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
         # 403 for reads too: some lists need a role above viewer (e.g. invitations need admin).
-        for code in (*COMMON_ERROR_STATUSES, *sorted(contract.get("statuses", ()))):
+        codes = {*COMMON_ERROR_STATUSES, *(BODY_ERROR_STATUSES if takes_body else ()), *contract.get("statuses", ())}
+        for code in sorted(codes):
             responses.setdefault(code, self.error_response(code, direction))
-        for name, (description, statuses) in contract.get("headers", {}).items():
+        for name, (description, statuses, *always) in contract.get("headers", {}).items():
             for code, response in responses.items():
                 if code in statuses or ("2xx" in statuses and code.startswith("2")):
                     response.setdefault("headers", {})[name] = {
                         "schema": {"type": "string"},
                         "description": description,
+                        "required": always[0] if always else True,
                     }
         return responses
 

@@ -12,6 +12,7 @@ from ai.api import serializers as s
 from ai.api.throttles import AIUserThrottle, AIWorkspaceThrottle
 from ai.models import AIRun
 from orbit.idempotency import idempotent
+from orbit.schema import answers
 from workspaces.api.mixins import WorkspaceScopedViewSet
 from workspaces.models import Membership
 
@@ -34,6 +35,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
         incoming.is_valid(raise_exception=True)
         return incoming.validated_data
 
+    @answers(402, 409)  # the AI calls or scopes limit; a document not processed
     @extend_schema(request=s.ExtractRequestSerializer, responses={202: s.AIRunSerializer})
     @action(detail=False, methods=["post"])
     @idempotent
@@ -52,6 +54,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
         )
         return self._answer(run)
 
+    @answers(402)  # the AI calls limit
     @extend_schema(request=s.SuggestRequestSerializer, responses={202: s.AIRunSerializer})
     @action(detail=False, methods=["post"])
     @idempotent
@@ -68,6 +71,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
         )
         return self._answer(run)
 
+    @answers(402)  # the AI calls limit
     @extend_schema(request=s.AnalyzeRequestSerializer, responses={202: s.AIRunSerializer})
     @action(detail=False, methods=["post"])
     @idempotent

@@ -9,6 +9,7 @@ from billing.models import BillingState
 from billing.plans import month_start, plan_for, usage_summary
 from orbit.idempotency import idempotent
 from orbit.pagination import CursorPagination
+from orbit.schema import answers
 from workspaces.api.mixins import WorkspaceScopedAPIView
 from workspaces.models import Membership, Workspace
 
@@ -46,6 +47,7 @@ class CheckoutView(BillingView):
     required_roles = {"post": MANAGERS}
     serializer_class = s.CheckoutSerializer  # OPTIONS describes the POST form from it (a 500 without one)
 
+    @answers(409, 503)  # already subscribed, or a checkout just paid; Stripe unavailable
     @extend_schema(request=s.CheckoutSerializer, responses={201: s.SessionUrlSerializer})
     @idempotent
     def post(self, request, workspace_id):
@@ -61,6 +63,7 @@ class PortalView(BillingView):
     required_roles = {"post": MANAGERS}
     serializer_class = serializers.Serializer  # the POST takes no fields; OPTIONS says so (a 500 without one)
 
+    @answers(409, 503)  # no billing account yet; Stripe unavailable
     @extend_schema(request=None, responses={201: s.SessionUrlSerializer})
     @idempotent
     def post(self, request, workspace_id):

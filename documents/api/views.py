@@ -13,6 +13,7 @@ from documents.models import Document
 from orbit.errors import ValidationFailed
 from orbit.idempotency import idempotent
 from orbit.pagination import CursorPagination
+from orbit.schema import answers
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
 
@@ -27,6 +28,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
     def get_queryset(self):
         return selectors.document_list(super().get_queryset())
 
+    @answers(402, 413, 415)  # the storage limit; over the plan's file size; a file type not accepted
     @extend_schema(request=s.DocumentCreateSerializer, responses={201: s.DocumentUploadSerializer})
     @idempotent
     def create(self, request, workspace_id):
@@ -51,6 +53,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         )
         return Response(s.DocumentSerializer(document).data)
 
+    # 402 the storage limit; 409 rejected before or nothing uploaded; 413/415/422 the file is too large, not what
+    # it claims or malware; 503 storage or the scanner unavailable (the upload is kept)
+    @answers(402, 409, 413, 415, 422, 503)
     @extend_schema(request=None, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, workspace_id, id):
@@ -58,6 +63,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         document = services.confirm_upload(document=self.get_object(), actor=request.user)
         return Response(s.DocumentSerializer(document).data)
 
+    @answers(409)  # the file was already received
     @extend_schema(request=None, responses=s.UploadTargetSerializer)
     @action(detail=True, methods=["post"], url_path="upload-url")
     def upload_url(self, request, workspace_id, id):
@@ -65,6 +71,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         link = services.upload_link(document=self.get_object(), request=request)
         return Response(s.UploadTargetSerializer(link.as_dict()).data)
 
+    @answers(409)  # no stored file, or already being processed
     @extend_schema(request=None, responses={202: s.DocumentSerializer})
     @action(detail=True, methods=["post"])
     @idempotent
@@ -72,6 +79,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         document = services.reprocess_document(document=self.get_object(), actor=request.user)
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 
+    @answers(503)  # storage unavailable: nothing deleted
     @extend_schema(responses={204: None})
     def destroy(self, request, workspace_id, id):
         services.delete_document(document=self.get_object(), actor=request.user)

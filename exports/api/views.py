@@ -12,6 +12,7 @@ from exports import services
 from exports.api import serializers as s
 from exports.models import Export
 from orbit.idempotency import idempotent
+from orbit.schema import answers
 from scopes import selectors
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
@@ -50,6 +51,7 @@ class ScopeExportViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.ExportSerializer(page, many=True, context={"request": request}).data)
 
+    @answers(402, 409)  # the exports limit; the scope is in the trash
     @extend_schema(
         request=s.ExportRequestSerializer,
         responses={202: s.ExportSerializer, 200: s.ExportSerializer},
@@ -71,6 +73,7 @@ class ExportViewSet(mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
     queryset = Export.objects.select_related("requested_by")
     serializer_class = s.ExportSerializer
 
+    @answers(409)  # only a failed export can be retried
     @extend_schema(request=None, responses={202: s.ExportSerializer})
     @idempotent
     def retry(self, request, workspace_id, id):

@@ -17,17 +17,19 @@ def request_with(if_match=None):
     ("header", "expected"), [(None, None), ("*", None), ('"3"', 3), ('W/"12"', 12), ("7", 7), (' "5" ', 5)]
 )
 def test_expected_version_reads_our_etags(header, expected):
-    assert expected_version(request_with(header)) == expected
+    assert expected_version(request_with(header), current=1) == expected
 
 
 @pytest.mark.parametrize("header", ['"abc"', '"1", "2"', "", '"-1"'])
 def test_foreign_etags_cannot_match(header):
-    with pytest.raises(PreconditionFailed):
-        expected_version(request_with(header))
+    with pytest.raises(PreconditionFailed) as refused:
+        expected_version(request_with(header), current=4)
+    assert refused.value.headers == {"ETag": '"4"'}  # the current version, as on a lost update
+    assert refused.value.details["current_version"] == 4
 
 
 def test_etag_round_trips():
-    assert expected_version(request_with(etag_for(42))) == 42
+    assert expected_version(request_with(etag_for(42)), current=1) == 42
 
 
 FIELDS = ("title", "summary")

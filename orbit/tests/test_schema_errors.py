@@ -72,7 +72,7 @@ class TestRealRefusalsMatchTheirEnvelope:
     def test_412_for_a_malformed_if_match(self, schema, member, workspace):
         scope = ScopeFactory(workspace=workspace)
         response = member("editor").patch(f"{WS}/{workspace.pk}/scopes/{scope.pk}/", {"title": "x"}, HTTP_IF_MATCH="x")
-        assert assert_matches(schema, response, 412)["if_match"] == "x"
+        assert assert_matches(schema, response, 412) == {"if_match": "x", "current_version": 1}
 
     def test_402_carries_limit_usage_and_plan(self, schema, member, workspace):
         ScopeFactory.create_batch(3, workspace=workspace)

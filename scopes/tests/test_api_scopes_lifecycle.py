@@ -1,6 +1,7 @@
 """A scope's life: status transitions, duplication, trash, restore and the purge of old trash."""
 
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -68,7 +69,7 @@ class TestDuplicate:
         editor = member("editor")
         scope = ScopeFactory(workspace=workspace, status=Scope.Status.SENT)
         for index in range(3):
-            ScopeSectionFactory(scope=scope, title=f"S{index}", sources=[{"document_id": "x", "page": 1}])
+            ScopeSectionFactory(scope=scope, title=f"S{index}", sources=[{"document_id": str(uuid.uuid4()), "page": 1}])
         response = editor.post(scopes_url(workspace, scope.pk, "duplicate"), {})
         assert response.status_code == 201
         copy = response.json()

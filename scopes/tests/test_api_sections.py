@@ -152,7 +152,8 @@ class TestSections:
     def test_malformed_if_match_is_412(self, member, workspace):
         section = ScopeSectionFactory(workspace=workspace)
         response = member("editor").patch(sections_url(section.scope, section.pk), {"title": "x"}, HTTP_IF_MATCH="abc")
-        assert_error(response, 412, "precondition_failed")
+        assert assert_error(response, 412, "precondition_failed")["current_version"] == 1
+        assert response["ETag"] == '"1"'  # what to re-read from, as on a lost update
         section.refresh_from_db()
         assert (section.title, section.version) != ("x", 2)
 

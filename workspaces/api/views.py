@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from billing.services import checkout_url_for_intent
 from orbit.idempotency import idempotent
+from orbit.schema import answers
 from workspaces import selectors
 from workspaces.api import serializers as s
 from workspaces.api.filters import ActivityEventFilter
@@ -85,6 +86,7 @@ class MemberViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     serializer_class = s.MembershipSerializer
     required_roles = {"partial_update": Role.ADMIN, "destroy": Role.ADMIN, "leave": Role.VIEWER}
 
+    @answers(409)  # last_owner
     @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
     def partial_update(self, request, workspace_id, id):
         membership = self.get_object()
@@ -95,11 +97,13 @@ class MemberViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         )
         return Response(s.MembershipSerializer(membership).data)
 
+    @answers(409)  # last_owner
     @extend_schema(responses={204: None})
     def destroy(self, request, workspace_id, id):
         members.remove_member(membership=self.get_object(), actor_membership=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @answers(409)  # last_owner
     @extend_schema(request=None, responses={204: None})
     @action(detail=False, methods=["post"])
     def leave(self, request, workspace_id):
@@ -141,6 +145,7 @@ class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
             200: OpenApiResponse(s.InvitationSerializer, description="The address already had a pending invitation."),
         },
     )
+    @answers(402, 409)  # the members limit; already_member
     @idempotent
     def create(self, request, workspace_id):
         incoming = s.InvitationCreateSerializer(data=request.data)
@@ -152,12 +157,14 @@ class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
             s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
+    @answers(402, 409, 410)  # the members limit; invitation_used; invitation_revoked
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
     def resend(self, request, workspace_id, id):
         invitation = invitations.resend_invitation(invitation=self.get_object(), actor=request.user)
         return Response(s.InvitationSerializer(invitation).data)
 
+    @answers(409)  # invitation_used
     @extend_schema(responses={204: None}, description="Revoke: the link stops working at once.")
     def destroy(self, request, workspace_id, id):
         invitations.revoke_invitation(invitation=self.get_object(), actor=request.user)
@@ -180,6 +187,7 @@ class InvitationAcceptView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @answers(402, 409, 410)  # the members limit; invitation_used, already_member; invitation_expired, _revoked
     @extend_schema(request=None, responses=s.AcceptedInvitationSerializer)
     def post(self, request, token):
         membership = invitations.accept_invitation(token=token, user=request.user)
@@ -234,7 +242,14 @@ class OnboardingStatusView(APIView):
 class OnboardingWorkspaceView(APIView):
     """Step 1: create the workspace. Posting again changes the same workspace, never makes a second one."""
 
-    @extend_schema(request=s.OnboardingWorkspaceSerializer, responses={200: s.OnboardingStatusSerializer})
+    @extend_schema(
+        request=s.OnboardingWorkspaceSerializer,
+        responses={
+            201: OpenApiResponse(s.OnboardingStatusSerializer, description="The workspace was created."),
+            200: OpenApiResponse(s.OnboardingStatusSerializer, description="The workspace was changed."),
+        },
+    )
+    @idempotent
     def post(self, request):
         data = _valid(s.OnboardingWorkspaceSerializer, request)
         progress, created = onboarding.create_onboarding_workspace(user=request.user, **data)
@@ -244,6 +259,7 @@ class OnboardingWorkspaceView(APIView):
 class OnboardingTeamView(APIView):
     """Step 2: team size, privacy and invitations (an address invited before is not invited twice)."""
 
+    @answers(402, 409)  # the members limit (invitations); no onboarding workspace to manage
     @extend_schema(request=s.OnboardingTeamSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
         data = _valid(s.OnboardingTeamSerializer, request)
@@ -253,6 +269,7 @@ class OnboardingTeamView(APIView):
 class OnboardingGoalsView(APIView):
     """Step 3: what the team wants Orbit for."""
 
+    @answers(409)  # no onboarding workspace to manage
     @extend_schema(request=s.OnboardingGoalsSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
         data = _valid(s.OnboardingGoalsSerializer, request)
@@ -263,6 +280,7 @@ class OnboardingPlanView(APIView):
     """Step 4: Free completes; a paid plan is stored as intent and answered with a Stripe Checkout URL for it
     (`checkout_url`; null while billing is not configured or the workspace already has a subscription)."""
 
+    @answers(409, 503)  # no onboarding workspace, or a checkout just paid; Stripe unavailable
     @extend_schema(request=s.OnboardingPlanSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
         progress = onboarding.choose_plan(user=request.user, **_valid(s.OnboardingPlanSerializer, request))

@@ -41,6 +41,15 @@ def test_step_one_twice_makes_one_workspace(auth_client):
     assert second.json()["next_step"] == "team"
 
 
+def test_step_one_honours_idempotency_key_as_every_creating_post(auth_client):
+    body = {"name": "Acme", "industry": "Agency"}
+    first = auth_client.post(f"{BASE}/workspace/", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = auth_client.post(f"{BASE}/workspace/", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 201)  # the first answer, replayed
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_step_one_racing_with_itself_makes_one_workspace():
     user = UserFactory()

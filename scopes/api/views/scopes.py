@@ -117,6 +117,7 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
         """Trashed scopes, purged 30 days after deletion."""
         return self.list(request, workspace_id)
 
+    @answers(402)  # the scopes limit
     @extend_schema(request=ScopeCreateSerializer, responses={201: ScopeDetailSerializer})
     @sends_etag
     @idempotent
@@ -163,7 +164,7 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
             actor=request.user,
             changes=changes,
             replace=not partial,
-            expected_version=expected_version(request),
+            expected_version=expected_version(request, current=scope.version),
         )
         return self._detail(scope)
 
@@ -191,10 +192,11 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
             scope=scope,
             actor=request.user,
             status=incoming.validated_data["status"],
-            expected_version=expected_version(request),
+            expected_version=expected_version(request, current=scope.version),
         )
         return self._detail(scope)
 
+    @answers(402)  # the scopes limit
     @extend_schema(request=DuplicateSerializer, responses={201: ScopeDetailSerializer})
     @action(detail=True, methods=["post"])
     @sends_etag

@@ -68,7 +68,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, mixins.DestroyModelMixin, Works
             actor=request.user,
             changes=incoming.validated_data,
             replace=not partial,
-            expected_version=expected_version(request),
+            expected_version=expected_version(request, current=section.version),
         )
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(section_json(section)), section)
