@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from openapi_schema_validator import OAS30ReadValidator, OAS31Validator, oas30_format_checker, oas31_format_checker
+from referencing.exceptions import Unresolvable
 
 # /api/ paths that are not operations of the API they describe, with the reason. Keep this short.
 OUT_OF_CONTRACT = {
@@ -173,7 +174,10 @@ class Contract:
         except ValueError as exc:
             return [f"the body is not JSON ({exc}): {response.content[:200]!r}"]
         validator = self._validator(pointer, schema)
-        errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
+        try:
+            errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
+        except Unresolvable as exc:
+            return [f"the documented schema refers to what it does not define: {exc}"]
         return [f"body at {_json_path(error)}: {error.message[:300]}" for error in errors[:10]]
 
     def _validator(self, pointer: str, schema: dict):
