@@ -172,3 +172,14 @@ def test_a_trashed_scope_is_404(editor, workspace, run_jobs):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert AIRun.objects.count() == 0
+
+
+@pytest.mark.parametrize("action", ["suggest", "analyze"])
+def test_the_ai_calls_limit_is_402_before_queuing(editor, workspace, run_jobs, settings, action):
+    """Both count against ai_calls_per_month, as extract does (their operations document the 402)."""
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"ai_calls_per_month": 0}}
+    section = ScopeSectionFactory(workspace=workspace)
+    body = {"scope_id": str(section.scope_id)} | ({"section_id": str(section.pk)} if action == "suggest" else {})
+    details = assert_error(post(editor, workspace, action, run_jobs, **body), 402, "plan_limit_exceeded")
+    assert (details["limit_name"], details["limit"]) == ("ai_calls_per_month", 0)
+    assert AIRun.objects.count() == 0

@@ -157,14 +157,14 @@ class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
             s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    @answers(402, 409, 410)  # the members limit; invitation_used; invitation_revoked
+    @answers(402, 409, 410)  # the members limit; accepted (409) or revoked (410) since it was read
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
     def resend(self, request, workspace_id, id):
         invitation = invitations.resend_invitation(invitation=self.get_object(), actor=request.user)
         return Response(s.InvitationSerializer(invitation).data)
 
-    @answers(409)  # invitation_used
+    @answers(409)  # invitation_used: accepted since it was read
     @extend_schema(responses={204: None}, description="Revoke: the link stops working at once.")
     def destroy(self, request, workspace_id, id):
         invitations.revoke_invitation(invitation=self.get_object(), actor=request.user)

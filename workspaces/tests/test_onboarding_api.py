@@ -119,9 +119,13 @@ def test_paid_plan_is_stored_as_intent(auth_client):
         assert "plan" in assert_error(auth_client.post(f"{BASE}/plan/", {"plan": "platinum"}), 400, "validation_error")
 
 
-def test_later_steps_need_step_one(auth_client):
+@pytest.mark.parametrize(
+    ("step", "body"), [("team", {"team_size": "2-10"}), ("goals", {"goals": ["x"]}), ("plan", {"plan": "free"})]
+)
+def test_later_steps_need_step_one(auth_client, step, body):
     with unchanged(*everything()):
-        assert_error(auth_client.post(f"{BASE}/goals/", {"goals": ["x"]}), 409, "conflict")
+        details = assert_error(auth_client.post(f"{BASE}/{step}/", body), 409, "conflict")
+    assert details == {"step": "workspace"}
 
 
 def test_steps_are_skippable_and_status_says_where_to_resume(auth_client):
