@@ -76,8 +76,8 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.APIException):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(math.ceil(exc.wait))
+        if isinstance(exc, exceptions.Throttled):  # always, as documented: at least a second when DRF cannot say
+            headers["Retry-After"] = str(max(1, math.ceil(exc.wait or 0)))
         code, message, details = _from_api_exception(exc)
         if isinstance(exc, exceptions.UnsupportedMediaType) and context.get("request") is not None:
             # Every 415 says what is accepted: here the body types this view parses.

@@ -13,8 +13,11 @@ from orbit.error_schemas import DETAILS_BY_STATUS, FIELD_ERRORS, envelope_schema
 from orbit.errors import ERROR_CODES
 from orbit.internals import ResponsesAutoSchema
 
-# Every operation can answer these (bad input, no/expired credentials, role too low, not here, throttled, bug).
-COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "429", "500")
+# Every operation can answer these (bad input, no/expired credentials, role too low, not here, an Accept header
+# that JSON does not satisfy, throttled, bug).
+COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "406", "429", "500")
+# Every 429 says when to come back.
+RETRY_AFTER = {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying.", "required": True}
 # Every operation that takes a body can also answer these (the body too large; a body type it does not parse).
 BODY_ERROR_STATUSES = ("413", "415")
 
@@ -90,6 +93,7 @@ class AutoSchema(ResponsesAutoSchema):
         codes = {*COMMON_ERROR_STATUSES, *(BODY_ERROR_STATUSES if takes_body else ()), *contract.get("statuses", ())}
         for code in sorted(codes):
             responses.setdefault(code, self.error_response(code, direction))
+        responses["429"].setdefault("headers", {})["Retry-After"] = RETRY_AFTER
         for name, (description, statuses, *always) in contract.get("headers", {}).items():
             for code, response in responses.items():
                 if code in statuses or ("2xx" in statuses and code.startswith("2")):

@@ -7,6 +7,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from documents.models import Document
+from orbit.testing import assert_error
 from scopes.models import ScopeSection
 from scopes.tests.factories import ScopeFactory
 
@@ -101,3 +102,18 @@ def test_the_unpaged_sections_list_says_why_and_reprocess_documents_its_202(path
     assert "deliberately not paginated" in sections["description"]
     assert sections["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
     assert "202" in paths[f"{WS}/documents/{{id}}/reprocess/"]["post"]["responses"]
+
+
+def test_every_operation_documents_406_and_every_429_its_retry_after(paths):
+    operations = [operation for item in paths.values() for operation in item.values() if "responses" in operation]
+    assert all("406" in operation["responses"] for operation in operations)
+    assert all(operation["responses"]["429"]["headers"]["Retry-After"]["required"] for operation in operations)
+
+
+@pytest.mark.django_db
+def test_an_accept_header_json_cannot_satisfy_is_the_406_envelope(auth_client):
+    """Any operation answers it (DRF's content negotiation), so every operation documents it (the contract check
+    in conftest.py holds this response to the schema like every other)."""
+    response = auth_client.get("/api/me/", HTTP_ACCEPT="text/html")
+    assert_error(response, 406, "not_acceptable")
+    assert response["Content-Type"] == "application/json"
