@@ -27,7 +27,16 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
     pagination_class = None
     filter_backends = []
 
-    def _answer(self, run: AIRun) -> Response:
+    def _ask(self, request_run, data: dict, **params) -> Response:
+        """Ask `request_run` (a services.request_* function) for the caller, with the provider the body names, and
+        answer the queued run (202)."""
+        run = request_run(
+            workspace=self.workspace,
+            membership=self.membership,
+            user=self.request.user,
+            provider=data.get("provider"),
+            **params,
+        )
         return Response(s.AIRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     def _valid(self, serializer_class) -> dict:
@@ -42,17 +51,14 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
     def extract(self, request, workspace_id):
         """Documents → a new draft scope with sections, confidence and sources. 409 if a document is not processed."""
         data = self._valid(s.ExtractRequestSerializer)
-        run = services.request_extract(
-            workspace=self.workspace,
-            membership=self.membership,
-            user=request.user,
+        return self._ask(
+            services.request_extract,
+            data,
             document_ids=data["document_ids"],
             project_id=data.get("project_id"),
             template_id=data.get("template_id"),
             title=data.get("title", ""),
-            provider=data.get("provider"),
         )
-        return self._answer(run)
 
     @answers(402)  # the AI calls limit
     @extend_schema(request=s.SuggestRequestSerializer, responses={202: s.AIRunSerializer})
@@ -61,15 +67,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
     def suggest(self, request, workspace_id):
         """3–5 suggestions for one section, in the run's `result` when it succeeds (nothing is applied)."""
         data = self._valid(s.SuggestRequestSerializer)
-        run = services.request_suggest(
-            workspace=self.workspace,
-            membership=self.membership,
-            user=request.user,
-            scope_id=data["scope_id"],
-            section_id=data["section_id"],
-            provider=data.get("provider"),
-        )
-        return self._answer(run)
+        return self._ask(services.request_suggest, data, scope_id=data["scope_id"], section_id=data["section_id"])
 
     @answers(402)  # the AI calls limit
     @extend_schema(request=s.AnalyzeRequestSerializer, responses={202: s.AIRunSerializer})
@@ -78,14 +76,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
     def analyze(self, request, workspace_id):
         """Risks, gaps, requirement coverage and client questions, stored on the scope's `ai_analysis`."""
         data = self._valid(s.AnalyzeRequestSerializer)
-        run = services.request_analyze(
-            workspace=self.workspace,
-            membership=self.membership,
-            user=request.user,
-            scope_id=data["scope_id"],
-            provider=data.get("provider"),
-        )
-        return self._answer(run)
+        return self._ask(services.request_analyze, data, scope_id=data["scope_id"])
 
 
 class AIRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
