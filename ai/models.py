@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from orbit.models import TimestampedModel
+from orbit.models import RunStatus, TimestampedModel
 
 
 class AIRunQuerySet(models.QuerySet):
@@ -32,11 +32,7 @@ class AIRun(TimestampedModel):
         SUGGEST = "suggest", "Suggest improvements to a section"
         ANALYZE = "analyze", "Analyze a scope"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Status = RunStatus
 
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="ai_runs")
     user = models.ForeignKey(

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from orbit.models import TimestampedModel
+from orbit.models import RunStatus, TimestampedModel
 
 
 class Export(TimestampedModel):
@@ -17,11 +17,7 @@ class Export(TimestampedModel):
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word (DOCX)"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Status = RunStatus
 
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="exports")
     scope = models.ForeignKey("scopes.Scope", on_delete=models.CASCADE, related_name="exports")

@@ -18,6 +18,16 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class RunStatus(models.TextChoices):
+    """The lifecycle of a job a worker pipeline (orbit.worker) runs once: queued → running (claimed) → succeeded or
+    failed. AI runs and exports share it; a new status here is a new status for both."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
 class IdempotencyKey(TimestampedModel):
     """The first successful answer to a creating POST sent with an `Idempotency-Key` header (orbit.idempotency).
 
