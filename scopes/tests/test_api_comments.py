@@ -137,6 +137,9 @@ class TestEditDeleteResolve:
         response = author.patch(url, {"body": "fixed typo"})
         assert response.status_code == 200
         assert response.json()["body"] == "fixed typo"
+        replaced = author.put(url, {"body": "rewritten"})  # PUT: the whole of what an author may change
+        assert replaced.status_code == 200
+        assert replaced.json()["body"] == "rewritten"
 
     @pytest.mark.parametrize(
         ("who", "allowed"), [("author", True), ("editor", False), ("admin", True), ("owner", True)]

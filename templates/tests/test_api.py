@@ -47,6 +47,14 @@ class TestPublicTemplates:
                 counts.append(len(auth_client.get("/api/templates/?limit=100").json()["results"]))
         assert counts[1] == counts[0] + 20
 
+    def test_any_signed_in_user_reads_a_public_template_with_its_sections(self, auth_client):
+        template = Template.objects.public().first()
+        response = auth_client.get(f"/api/templates/{template.pk}/")
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["id"], body["is_public"], body["section_count"]) == (str(template.pk), True, len(body["sections"]))
+        assert [section["title"] for section in body["sections"]] == [s["title"] for s in template.sections]
+
     def test_anonymous_is_401(self, api_client):
         assert_error(api_client.get("/api/templates/"), 401, "not_authenticated")
 
