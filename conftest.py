@@ -12,8 +12,8 @@ CONTRACT = pytest.StashKey()
 
 @pytest.fixture(scope="session", autouse=True)
 def api_contract(request):
-    """Every /api/ response of the test client is checked against the OpenAPI schema (`orbit/contract.py`); a
-    response that breaks it fails the test that received it."""
+    """Every /api/ response of the test client (and of a local server over `requests`) is checked against the
+    OpenAPI schema (`orbit/contract.py`); a response that breaks it fails the test that received it."""
     from drf_spectacular.generators import SchemaGenerator
 
     from orbit.contract import Contract, hold_test_client_to

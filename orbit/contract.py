@@ -11,13 +11,15 @@ An `/api/` response that matches no operation (an unknown path, a method the pat
 the error envelope when it is an error. Each (method, path template, status) seen is recorded, so the end of the
 session can report the documented statuses no test ever saw, and fail on any seen that are not documented.
 
-Test-suite only: `conftest.py` wraps Django's test client (which DRF's APIClient extends) with `Contract.observe`.
+Test-suite only: `conftest.py` wraps Django's test client (which DRF's APIClient extends), and `requests` to a
+server on this machine (the slow tests' real gunicorn, the fuzz script), with `Contract.observe`.
 """
 
 import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from openapi_schema_validator import OAS30ReadValidator, OAS31Validator, oas30_format_checker, oas31_format_checker
 from referencing.exceptions import Unresolvable
@@ -216,23 +218,50 @@ class ContractViolation(Exception):
     `pytest.raises(AssertionError)` around a request cannot swallow it."""
 
 
+class _OverHTTP:
+    """A `requests` response to one of the test servers (`orbit.testing.serve`), read like a test-client one."""
+
+    def __init__(self, response):
+        self.request = {"REQUEST_METHOD": response.request.method, "PATH_INFO": urlsplit(response.request.url).path}
+        self.status_code, self.content, self.streaming = response.status_code, response.content, False
+        self._headers = response.headers
+
+    def get(self, name, default=None):
+        return self._headers.get(name, default)
+
+    def __contains__(self, name):
+        return name in self._headers
+
+
+def _fail_on(problems):
+    if problems:
+        raise ContractViolation("The response does not hold to the OpenAPI schema:\n" + "\n".join(problems))
+
+
 @contextmanager
 def hold_test_client_to(contract: Contract):
-    """Within it, every response of Django's test client (and so of DRF's APIClient) is `observe`d, and a
-    response with problems fails the request that received it with a `ContractViolation`."""
+    """Within it, every response of Django's test client (and so of DRF's APIClient), and every `requests` answer
+    from a server on this machine (the real gunicorn of the slow tests), is `observe`d; a response with problems
+    fails the request that received it with a `ContractViolation`."""
+    import requests
     from django.test.client import Client
 
-    original = Client.request
+    original, original_send = Client.request, requests.Session.send
 
     def request(client, **kwargs):
         response = original(client, **kwargs)
-        problems = contract.observe(response)
-        if problems:
-            raise ContractViolation("The response does not hold to the OpenAPI schema:\n" + "\n".join(problems))
+        _fail_on(contract.observe(response))
         return response
 
-    Client.request = request
+    def send(session, prepared, **kwargs):
+        response = original_send(session, prepared, **kwargs)
+        local = urlsplit(prepared.url).hostname in ("127.0.0.1", "localhost")
+        if local and not kwargs.get("stream"):
+            _fail_on(contract.observe(_OverHTTP(response)))
+        return response
+
+    Client.request, requests.Session.send = request, send
     try:
         yield contract
     finally:
-        Client.request = original
+        Client.request, requests.Session.send = original, original_send

@@ -163,3 +163,17 @@ def test_headers_are_documented_as_always_sent_or_not(schema):
     assert schema["paths"][f"{ws}/scopes/{{id}}/"]["get"]["responses"]["200"]["headers"]["ETag"]["required"] is True
     replayed = schema["paths"][f"{ws}/scopes/"]["post"]["responses"]["201"]["headers"]["Idempotent-Replayed"]
     assert replayed["required"] is False
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_answers_of_a_real_server_are_held_to_it_too(schema):
+    """The slow tests talk to gunicorn with `requests`: those answers are checked the same way."""
+    import requests
+
+    from orbit.testing import serve
+
+    contract = changed(schema, lambda s: s["paths"][ME]["get"]["responses"].pop("401"))
+    with serve() as url, hold_test_client_to(contract), pytest.raises(ContractViolation) as caught:
+        requests.get(f"{url}{ME}", timeout=10)
+    assert f"GET {ME} ({ME}) → 401: status 401 is not documented" in str(caught.value)
