@@ -113,6 +113,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default="" if PRODUCTION else con
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Server-side binding: psycopg sends values apart from the SQL instead of quoting them into it in Python, and
+# (DB_PREPARED_STATEMENTS) prepares a statement the fifth time a connection runs it, so the hot reads (the same SQL
+# with new values on every request) skip PostgreSQL's parse and plan. bench/api.py: see the README's "Performance".
+# Behind a pooler in transaction mode that cannot keep prepared statements, set DB_PREPARED_STATEMENTS=false.
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    server_side_binding=env.bool("DB_SERVER_SIDE_BINDING", default=True),
+    prepare_threshold=5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None,
+)
 # Parallel test runs (one per developer checkout) each get their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_orbit")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
