@@ -153,6 +153,14 @@ class TestTwoEditors:
         scope.refresh_from_db()
         assert (scope.title, scope.summary, scope.version) == ("Alice's", "Bob's", 3)
 
+    def test_a_put_on_a_stale_version_is_412_too(self, member, workspace):
+        scope = ScopeFactory(workspace=workspace, version=4, title="Kept")
+        stale = member("editor").put(scopes_url(workspace, scope.pk), {"title": "Lost"}, HTTP_IF_MATCH='"3"')
+        assert assert_error(stale, 412, "precondition_failed") == {"expected_version": 3, "current_version": 4}
+        assert stale["ETag"] == '"4"'
+        scope.refresh_from_db()
+        assert (scope.title, scope.version) == ("Kept", 4)
+
     def test_transition_honours_if_match(self, member, workspace):
         scope = ScopeFactory(workspace=workspace, version=4)
         url = scopes_url(workspace, scope.pk, "transition")

@@ -135,6 +135,14 @@ class TestSections:
         section.refresh_from_db()
         assert (section.content, section.version) == ("v2", 2)
 
+    def test_a_put_on_a_stale_version_is_412_too(self, member, workspace):
+        section = ScopeSectionFactory(workspace=workspace, title="Kept", version=2)
+        stale = member("editor").put(sections_url(section.scope, section.pk), {"title": "Lost"}, HTTP_IF_MATCH='"1"')
+        assert assert_error(stale, 412, "precondition_failed") == {"expected_version": 1, "current_version": 2}
+        assert stale["ETag"] == '"2"'
+        section.refresh_from_db()
+        assert (section.title, section.version) == ("Kept", 2)
+
     def test_patch_without_if_match_is_last_write_wins(self, member, workspace):
         section = ScopeSectionFactory(workspace=workspace, version=7)
         response = member("editor").patch(sections_url(section.scope, section.pk), {"title": "Mine"})
