@@ -212,7 +212,8 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
             "PROMETHEUS_MULTIPROC_DIR": str(multiproc),
             "MEDIA_ROOT": str(tmp_path),
         }
-        worker = start_qcluster(**common, OTEL_SERVICE_NAME="orbit-worker")
+        worker_log = (tmp_path / "worker.log").open("w")  # a file, not a pipe: a full pipe would stall the worker
+        worker = start_qcluster(**common, OTEL_SERVICE_NAME="orbit-worker", stderr=worker_log)
         try:
             with serve(**common, Q_SYNC="false", OTEL_SERVICE_NAME="orbit-web") as server:
                 base = f"{server}/api/workspaces/{workspace.id}/documents/"
@@ -227,9 +228,16 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                 assert confirmed.status_code in (200, 202), confirmed.text
 
                 def completed():
-                    return Document.objects.get(pk=document_id).status == Document.Status.COMPLETED
+                    document = Document.objects.get(pk=document_id)
+                    assert document.status != Document.Status.FAILED, document.error
+                    return document.status == Document.Status.COMPLETED
 
-                sink.wait_for(completed, timeout=60)
+                try:
+                    sink.wait_for(completed, timeout=120)  # a cold worker on a loaded 2-core machine is slow
+                except AssertionError:
+                    document = Document.objects.get(pk=document_id)
+                    log = (tmp_path / "worker.log").read_text()[-3000:]
+                    raise AssertionError(f"document {document.status} ({document.error!r}); worker: {log}") from None
 
                 def linked():
                     found = [span for request in sink.received("/v1/traces") for span in spans(request["body"])]
@@ -242,6 +250,7 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
         finally:
             os.killpg(worker.pid, signal.SIGKILL)  # the cluster and its worker processes
             worker.wait(timeout=30)
+            worker_log.close()
     task = next(s for s in found if s["service"] == "orbit-worker" and s["name"].startswith("task "))
     assert task["name"] == "task documents.tasks.process_document"
     assert task["parent_id"] in {s["span_id"] for s in found if s["service"] == "orbit-web"}
