@@ -125,6 +125,31 @@ class TestSearch:
         plan = search.apply(Scope.objects.order_by(), "kubernetes clusters").explain()
         assert "scope_search" in plan, plan
 
+    def test_a_large_search_vector_stays_in_the_row(self, workspace):
+        """Migration 0004 (STORAGE MAIN): a broad search ranks every match's vector, and one stored out of line
+        costs TOAST lookups per row. Twenty sections of text make a vector far over the 2 kB at which PostgreSQL
+        would otherwise move it out of the row; writing it again must not add its bytes to the TOAST table (other,
+smaller columns may go there instead: PostgreSQL moves those out first to make room)."""
+        scope = ScopeFactory(workspace=workspace)
+        vocabulary = [f"{stem}{n}" for stem in ("deliver", "milestone", "require", "budget") for n in range(60)]
+        for index in range(20):
+            words = " ".join(vocabulary[(index * 7 + n) % len(vocabulary)] for n in range(50))
+            ScopeSectionFactory(scope=scope, title=f"Section {index}", content=words)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'scopes_scope'")
+            toast = cursor.fetchone()[0]
+
+            def toasted_bytes():
+                cursor.execute(f"SELECT coalesce(sum(octet_length(chunk_data)), 0) FROM {toast}")
+                return cursor.fetchone()[0]
+
+            before = toasted_bytes()
+            search.refresh([scope.pk])
+            cursor.execute("SELECT pg_column_size(search_vector) FROM scopes_scope WHERE id = %s", [scope.pk])
+            size = cursor.fetchone()[0]
+            assert size > 2048, f"{size} bytes: the vector must be large enough to leave the row by default"
+            assert toasted_bytes() - before < size, f"the {size}-byte vector was stored out of line"
+
     def test_search_pages_with_cursor(self, member, workspace):
         editor = member("editor")
         for index in range(5):
