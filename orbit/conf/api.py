@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from orbit.conf.base import DEBUG, FRONTEND_URL, PRODUCTION, env
+from orbit.conf.base import FRONTEND_URL, PRODUCTION, env
 
 # --- DRF ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -20,8 +20,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+# JSON only, whatever DEBUG is: DRF's browsable API would answer `Accept: text/html` with an HTML page on /api/,
+# which the schema documents as 406 (interactive docs are at /api/docs/).
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),

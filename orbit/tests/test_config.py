@@ -113,6 +113,13 @@ def test_local_defaults_need_no_configuration():
     assert result.returncode == 0, result.stderr
 
 
+def test_the_api_renders_json_only_even_with_debug_on():
+    check = "import orbit.settings as s; assert s.DEBUG; print(s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
+    result = run(["-c", check], {})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['rest_framework.renderers.JSONRenderer']"
+
+
 @pytest.mark.parametrize("source", ["no environment", ".env.example"])
 def test_local_sign_up_is_production_like_by_default(source):
     check = (
