@@ -57,7 +57,7 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
             return ("-created_at",)
         params = self.request.query_params
         if self.action == "list" and params.get("q", "").strip() and not params.get("ordering"):
-            return ("-rank", "-created_at")
+            return ("-rank", "-created_at", "-id")  # id: rows tied on rank and time still have one order
         return ("-created_at",)
 
     def filter_queryset(self, queryset):
