@@ -245,7 +245,14 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                     web = {s["trace_id"] for s in found if s["service"] == "orbit-web" and "confirm" in s["name"]}
                     return [task for task in tasks if task["trace_id"] in web] and found
 
-                found = sink.wait_for(linked, timeout=30)
+                try:
+                    found = sink.wait_for(linked, timeout=30)
+                except AssertionError:
+                    seen = sorted(
+                        {(s["service"], s["name"]) for r in sink.received("/v1/traces") for s in spans(r["body"])}
+                    )
+                    log = (tmp_path / "worker.log").read_text()[-3000:]
+                    raise AssertionError(f"no worker task span linked to the confirm; spans: {seen}; worker: {log}")
                 scraped = requests.get(f"{server}/metrics", headers={"Authorization": "Bearer s3cret-metrics-token"})
         finally:
             os.killpg(worker.pid, signal.SIGKILL)  # the cluster and its worker processes
