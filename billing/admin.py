@@ -6,48 +6,23 @@ Stripe (or the customer portal) and let the webhook or the next sync bring it ba
 
 from django import forms
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 
 from billing import overrides
 from billing.models import BillingState, PlanOverride
 from billing.plans import plans
-from orbit.admin import ReadOnlyAdmin
+from orbit.admin import ReadOnlyAdmin, admin_link
 
-
-def admin_link(obj, label=None):
-    if obj is None:
-        return "—"
-    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, label or obj)
+# A state's own columns: the list shows them after its workspace, its page between the links to follow.
+STATE_COLUMNS = ["plan", "status", "cycle", "current_period_end", "cancel_at_period_end", "grace_ends_at"]
 
 
 @admin.register(BillingState)
 class BillingStateAdmin(ReadOnlyAdmin):
-    list_display = [
-        "workspace",
-        "plan",
-        "status",
-        "cycle",
-        "current_period_end",
-        "cancel_at_period_end",
-        "grace_ends_at",
-    ]
+    list_display = ["workspace", *STATE_COLUMNS]
     list_filter = ["status", "cycle", "cancel_at_period_end", "workspace__plan"]
     search_fields = ["workspace__name", "workspace__slug", "customer__id", "subscription__id"]
     list_select_related = ["workspace"]
-    fields = [
-        "workspace_link",
-        "plan",
-        "status",
-        "cycle",
-        "current_period_end",
-        "cancel_at_period_end",
-        "grace_ends_at",
-        "customer_link",
-        "subscription_link",
-        "updated_at",
-    ]
+    fields = ["workspace_link", *STATE_COLUMNS, "customer_link", "subscription_link", "updated_at"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
