@@ -17,6 +17,18 @@ from workspaces.api.mixins import WorkspaceScopedViewSet
 from workspaces.models import Membership
 
 
+def ai_request(request_serializer, *statuses):
+    """An AI request action: a POST of `request_serializer`'s body, idempotent, answered 202 with the queued run;
+    it can answer 402 (the plan's AI calls are used up) and `statuses`, the action's own."""
+
+    def decorate(view_method):
+        view_method = action(detail=False, methods=["post"])(idempotent(view_method))
+        view_method = extend_schema(request=request_serializer, responses={202: s.AIRunSerializer})(view_method)
+        return answers(402, *statuses)(view_method)
+
+    return decorate
+
+
 class AIRequestViewSet(WorkspaceScopedViewSet):
     """Ask for AI work: editors and above. Counted against the plan's ai_calls_per_month before queuing."""
 
@@ -44,10 +56,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
         incoming.is_valid(raise_exception=True)
         return incoming.validated_data
 
-    @answers(402, 409)  # the AI calls or scopes limit; a document not processed
-    @extend_schema(request=s.ExtractRequestSerializer, responses={202: s.AIRunSerializer})
-    @action(detail=False, methods=["post"])
-    @idempotent
+    @ai_request(s.ExtractRequestSerializer, 409)  # 402 also for the scopes limit; 409: a document not processed
     def extract(self, request, workspace_id):
         """Documents → a new draft scope with sections, confidence and sources. 409 if a document is not processed."""
         data = self._valid(s.ExtractRequestSerializer)
@@ -60,19 +69,13 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
             title=data.get("title", ""),
         )
 
-    @answers(402)  # the AI calls limit
-    @extend_schema(request=s.SuggestRequestSerializer, responses={202: s.AIRunSerializer})
-    @action(detail=False, methods=["post"])
-    @idempotent
+    @ai_request(s.SuggestRequestSerializer)
     def suggest(self, request, workspace_id):
         """3–5 suggestions for one section, in the run's `result` when it succeeds (nothing is applied)."""
         data = self._valid(s.SuggestRequestSerializer)
         return self._ask(services.request_suggest, data, scope_id=data["scope_id"], section_id=data["section_id"])
 
-    @answers(402)  # the AI calls limit
-    @extend_schema(request=s.AnalyzeRequestSerializer, responses={202: s.AIRunSerializer})
-    @action(detail=False, methods=["post"])
-    @idempotent
+    @ai_request(s.AnalyzeRequestSerializer)
     def analyze(self, request, workspace_id):
         """Risks, gaps, requirement coverage and client questions, stored on the scope's `ai_analysis`."""
         data = self._valid(s.AnalyzeRequestSerializer)
