@@ -1,6 +1,6 @@
 """The error envelope per HTTP status, with the `details` each status carries (issue 9: a typed client should not
 get `{[key: string]: unknown}`). `orbit.schema.AutoSchema` answers each documented error status with the
-component named here; `orbit.errors.CODES_BY_STATUS` says which codes each status can carry.
+component named here; `orbit.errors.ERROR_CODES_BY_STATUS` says which codes each status can carry.
 
 The shapes are what the code sends: `orbit.exception_handler` (DRF's exceptions), the `details=` of each raised
 `OrbitError`, `orbit.concurrency.lost_update` (412) and `billing.plans.enforce_limit` (402)."""

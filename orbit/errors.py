@@ -111,69 +111,77 @@ class LengthRequired(OrbitError):
     code, http_status, default_message = "length_required", 411, "The request needs a Content-Length header."
 
 
-# Stable codes the API may answer with, documented in the OpenAPI schema.
-ERROR_CODES = {
-    "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
-    "parse_error": "The request body is not valid JSON.",
-    "bad_request": "The request is malformed (for example a Host header this server does not serve).",
-    "csrf_failed": "A cookie-authenticated request (browser auth client) came without a valid CSRF token.",
-    "not_authenticated": "No valid credentials were given.",
-    "authentication_failed": "The credentials are invalid.",
-    "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",
-    "token_not_valid": "The access token is malformed, expired or revoked.",
-    "password_changed": "The access token predates a password change; exchange the session or sign in again.",
-    "user_inactive": "The access token's account is deactivated.",
-    "user_not_found": "The access token's account no longer exists.",
-    "permission_denied": "The caller's role does not allow this action.",
-    "not_found": "No such resource, or it belongs to a workspace the caller is not a member of.",
-    "method_not_allowed": "The HTTP method is not allowed here.",
-    "not_acceptable": "The requested representation is not available.",
-    "unsupported_media_type": "The body or file type is not supported.",
-    "conflict": "The request conflicts with the current state.",
-    "precondition_failed": "If-Match did not match the current version.",
-    "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
-    "plan_limit_exceeded": "The workspace's plan limit is reached; `details` carries limit, usage and plan.",
-    "payload_too_large": "The payload or file is too large.",
-    "length_required": "An upload without a Content-Length header (e.g. chunked); send the file with its length.",
-    "rate_limited": "Too many requests; see the Retry-After header.",
-    "ai_unavailable": "The AI provider is unavailable.",
-    "malware_detected": "The malware scan rejected the file; it was deleted from storage.",
-    "service_unavailable": "Storage or the malware scanner is unavailable; nothing was changed, try again.",
-    "server_error": "An unexpected error; the request id identifies it in the logs.",
-    "last_owner": "The change would leave the workspace without an owner.",
-    "already_member": "The user is already a member of the workspace.",
-    "invitation_expired": "The invitation has expired; ask for a new one.",
-    "invitation_used": "The invitation has already been accepted.",
-    "invitation_revoked": "The invitation was revoked.",
-    "email_mismatch": "The invitation is for another email address, or that address is not verified yet.",
+# Stable codes the API may answer with, under the HTTP status that carries them, each with what it means. The
+# schema documents each status's envelope with these (orbit/error_schemas.py); orbit/tests/test_schema_errors.py
+# checks that every OrbitError's code is listed under its status.
+ERROR_CODES_BY_STATUS = {
+    400: {
+        "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
+        "parse_error": "The request body is not valid JSON.",
+        "bad_request": "The request is malformed (for example a Host header this server does not serve).",
+    },
+    401: {
+        "not_authenticated": "No valid credentials were given.",
+        "authentication_failed": "The credentials are invalid.",
+        "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",
+        "token_not_valid": "The access token is malformed, expired or revoked.",
+        "password_changed": "The access token predates a password change; exchange the session or sign in again.",
+        "user_inactive": "The access token's account is deactivated.",
+        "user_not_found": "The access token's account no longer exists.",
+    },
+    402: {
+        "plan_limit_exceeded": "The workspace's plan limit is reached; `details` carries limit, usage and plan.",
+    },
+    403: {
+        "permission_denied": "The caller's role does not allow this action.",
+        "csrf_failed": "A cookie-authenticated request (browser auth client) came without a valid CSRF token.",
+        "email_mismatch": "The invitation is for another email address, or that address is not verified yet.",
+    },
+    404: {
+        "not_found": "No such resource, or it belongs to a workspace the caller is not a member of.",
+    },
+    405: {
+        "method_not_allowed": "The HTTP method is not allowed here.",
+    },
+    406: {
+        "not_acceptable": "The requested representation is not available.",
+    },
+    409: {
+        "conflict": "The request conflicts with the current state.",
+        "last_owner": "The change would leave the workspace without an owner.",
+        "already_member": "The user is already a member of the workspace.",
+        "invitation_used": "The invitation has already been accepted.",
+    },
+    410: {
+        "invitation_expired": "The invitation has expired; ask for a new one.",
+        "invitation_revoked": "The invitation was revoked.",
+    },
+    411: {
+        "length_required": "An upload without a Content-Length header (e.g. chunked); send the file with its length.",
+    },
+    412: {
+        "precondition_failed": "If-Match did not match the current version.",
+    },
+    413: {
+        "payload_too_large": "The payload or file is too large.",
+    },
+    415: {
+        "unsupported_media_type": "The body or file type is not supported.",
+    },
+    422: {
+        "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
+        "malware_detected": "The malware scan rejected the file; it was deleted from storage.",
+    },
+    429: {
+        "rate_limited": "Too many requests; see the Retry-After header.",
+    },
+    500: {
+        "server_error": "An unexpected error; the request id identifies it in the logs.",
+    },
+    503: {
+        "service_unavailable": "Storage or the malware scanner is unavailable; nothing was changed, try again.",
+        "ai_unavailable": "The AI provider is unavailable.",
+    },
 }
-
-# The codes each HTTP status can carry; the schema documents each status's envelope with these (orbit/error_schemas.py).
-# orbit/tests/test_schema_errors.py checks that every OrbitError's code is listed under its status.
-CODES_BY_STATUS = {
-    400: ("validation_error", "parse_error", "bad_request"),
-    401: (
-        "not_authenticated",
-        "authentication_failed",
-        "bad_authorization_header",
-        "token_not_valid",
-        "password_changed",
-        "user_inactive",
-        "user_not_found",
-    ),
-    402: ("plan_limit_exceeded",),
-    403: ("permission_denied", "csrf_failed", "email_mismatch"),
-    404: ("not_found",),
-    405: ("method_not_allowed",),
-    406: ("not_acceptable",),
-    409: ("conflict", "last_owner", "already_member", "invitation_used"),
-    410: ("invitation_expired", "invitation_revoked"),
-    411: ("length_required",),
-    412: ("precondition_failed",),
-    413: ("payload_too_large",),
-    415: ("unsupported_media_type",),
-    422: ("idempotency_key_reused", "malware_detected"),
-    429: ("rate_limited",),
-    500: ("server_error",),
-    503: ("service_unavailable", "ai_unavailable"),
-}
+ERROR_CODES = {code: meaning for codes in ERROR_CODES_BY_STATUS.values() for code, meaning in codes.items()}
+CODES_BY_STATUS = {status: tuple(codes) for status, codes in ERROR_CODES_BY_STATUS.items()}

@@ -1,4 +1,4 @@
-"""Coded errors of workspaces, members and invitations (their codes are listed in orbit.errors.ERROR_CODES)."""
+"""Coded errors of workspaces, members and invitations (listed by status in orbit.errors.ERROR_CODES_BY_STATUS)."""
 
 from orbit.errors import Conflict, OrbitError, PermissionDenied
 
