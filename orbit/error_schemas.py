@@ -28,13 +28,28 @@ FIELD_ERRORS = {
 NO_DETAILS = {"type": "object", "description": "Empty: the code and message say it all.", "maxProperties": 0}
 
 
+def _described(schema: dict, description: str) -> dict:
+    return {**schema, "description": description} if description else schema
+
+
 def _object(properties: dict, required=(), description: str = "") -> dict:
     schema = {"type": "object", "properties": properties}
     if required:
         schema["required"] = list(required)
-    if description:
-        schema["description"] = description
-    return schema
+    return _described(schema, description)
+
+
+def _string(description: str = "", **keywords) -> dict:
+    """A string property, with any further keywords (`format`, `enum`)."""
+    return _described({"type": "string", **keywords}, description)
+
+
+def _integer(description: str = "") -> dict:
+    return _described({"type": "integer"}, description)
+
+
+def _strings(description: str) -> dict:
+    return _described(STRING_LIST, description)
 
 
 # status -> (component name, description of the response, schema of `details`)
@@ -64,15 +79,14 @@ DETAILS_BY_STATUS = {
         "The workspace's plan limit is reached; nothing already in the workspace is removed.",
         _object(
             {
-                "limit": {"type": "integer", "description": "The plan's limit."},
-                "usage": {"type": "integer", "description": "What the workspace uses now."},
-                "plan": {"type": "string", "description": "The plan in force (a `Plan` code)."},
-                "limit_name": {"type": "string", "description": "Which limit, e.g. `members`."},
-                "applies_to": {"type": "string", "enum": ["new_actions_only"]},
-                "subscribed_plan": {
-                    "type": "string",
-                    "description": "Only when the subscribed plan is not in force (past due beyond the grace period).",
-                },
+                "limit": _integer("The plan's limit."),
+                "usage": _integer("What the workspace uses now."),
+                "plan": _string("The plan in force (a `Plan` code)."),
+                "limit_name": _string("Which limit, e.g. `members`."),
+                "applies_to": _string(enum=["new_actions_only"]),
+                "subscribed_plan": _string(
+                    "Only when the subscribed plan is not in force (past due beyond the grace period)."
+                ),
             },
             required=("limit", "usage", "plan", "limit_name", "applies_to"),
         ),
@@ -82,9 +96,9 @@ DETAILS_BY_STATUS = {
         "The caller's role does not allow this, or a CSRF token is missing (`csrf_failed`).",
         _object(
             {
-                "provider": {"type": "string", "description": "The AI provider that was asked for."},
-                "expected_content_type": {"type": "string"},
-                "content_type": {"type": "string"},
+                "provider": _string("The AI provider that was asked for."),
+                "expected_content_type": _string(),
+                "content_type": _string(),
             },
             description="Usually empty; names what was refused where that helps.",
         ),
@@ -106,17 +120,17 @@ DETAILS_BY_STATUS = {
         "The request conflicts with the current state.",
         _object(
             {
-                "from": {"type": "string", "description": "A refused transition: the scope's status."},
-                "to": {"type": "string", "description": "A refused transition: the status asked for."},
-                "allowed": {**STRING_LIST, "description": "A refused transition: where the scope can go."},
-                "status": {"type": "string", "description": "A retry refused: the run's or export's status."},
-                "step": {"type": "string", "description": "An onboarding step done out of order: the one to do."},
-                "scope_id": {"type": "string", "format": "uuid", "description": "The scope in the trash."},
-                "document_ids": {**STRING_LIST, "description": "Documents that are not processed."},
+                "from": _string("A refused transition: the scope's status."),
+                "to": _string("A refused transition: the status asked for."),
+                "allowed": _strings("A refused transition: where the scope can go."),
+                "status": _string("A retry refused: the run's or export's status."),
+                "step": _string("An onboarding step done out of order: the one to do."),
+                "scope_id": _string("The scope in the trash.", format="uuid"),
+                "document_ids": _strings("Documents that are not processed."),
                 "statuses": {"type": "object", "additionalProperties": {"type": "string"}},
-                "portal": {"type": "string", "description": "Billing: where to go instead."},
-                "subscription": {"type": "string", "description": "Billing: where to go instead."},
-                "checkout": {"type": "string", "description": "Billing: where to go instead."},
+                "portal": _string("Billing: where to go instead."),
+                "subscription": _string("Billing: where to go instead."),
+                "checkout": _string("Billing: where to go instead."),
             },
             description="What the conflict is about; which keys depend on the operation (see its description).",
         ),
@@ -131,16 +145,16 @@ DETAILS_BY_STATUS = {
             "oneOf": [
                 _object(
                     {
-                        "current_version": {"type": "integer", "description": "The version now stored."},
-                        "expected_version": {"type": "integer", "description": "The version If-Match named."},
+                        "current_version": _integer("The version now stored."),
+                        "expected_version": _integer("The version If-Match named."),
                     },
                     required=("current_version", "expected_version"),
                     description="Someone else saved first.",
                 ),
                 _object(
                     {
-                        "if_match": {"type": "string"},
-                        "current_version": {"type": "integer", "description": "The version now stored."},
+                        "if_match": _string(),
+                        "current_version": _integer("The version now stored."),
                     },
                     required=("if_match", "current_version"),
                     description="The If-Match header is not one of our ETags.",
@@ -153,10 +167,10 @@ DETAILS_BY_STATUS = {
         "The body or file is too large.",
         _object(
             {
-                "limit": {"type": "integer", "description": "The largest size allowed, in bytes."},
-                "size": {"type": "integer", "description": "The size sent or declared, in bytes."},
-                "plan": {"type": "string", "description": "The plan whose file-size limit applies."},
-                "limit_name": {"type": "string", "enum": ["max_file_bytes", "declared_size"]},
+                "limit": _integer("The largest size allowed, in bytes."),
+                "size": _integer("The size sent or declared, in bytes."),
+                "plan": _string("The plan whose file-size limit applies."),
+                "limit_name": _string(enum=["max_file_bytes", "declared_size"]),
             },
             description="For a file: its size and the limit; empty for a request body.",
         ),
@@ -166,10 +180,10 @@ DETAILS_BY_STATUS = {
         "The file type (or the body's Content-Type) is not accepted.",
         _object(
             {
-                "accepted": {**STRING_LIST, "description": "The types that are accepted."},
-                "content_type": {"type": "string", "description": "The type that was declared."},
-                "declared": {"type": "string", "description": "The type declared when asking for the upload."},
-                "detected": {"type": "string", "description": "What the file's contents are."},
+                "accepted": _strings("The types that are accepted."),
+                "content_type": _string("The type that was declared."),
+                "declared": _string("The type declared when asking for the upload."),
+                "detected": _string("What the file's contents are."),
             },
             required=("accepted",),
         ),
@@ -179,13 +193,13 @@ DETAILS_BY_STATUS = {
         "The Idempotency-Key was used with another request, or the malware scan rejected the file.",
         _object(
             {
-                "key": {"type": "string", "description": "idempotency_key_reused: the key."},
+                "key": _string("idempotency_key_reused: the key."),
                 "first_request": _object(
-                    {"method": {"type": "string"}, "path": {"type": "string"}},
+                    {"method": _string(), "path": _string()},
                     required=("method", "path"),
                     description="idempotency_key_reused: the request the key was first used with.",
                 ),
-                "signature": {"type": "string", "description": "malware_detected: what the scanner found."},
+                "signature": _string("malware_detected: what the scanner found."),
             }
         ),
     ),
@@ -205,13 +219,12 @@ def envelope_schema(status: str) -> tuple[str, str, dict]:
     codes = CODES_BY_STATUS[int(status)]
     error = _object(
         {
-            "code": {
-                "type": "string",
-                "enum": list(codes),
-                "description": "Stable, machine-readable error code.\n\n"
+            "code": _string(
+                "Stable, machine-readable error code.\n\n"
                 + "\n".join(f"* `{code}`: {ERROR_CODES[code]}" for code in codes),
-            },
-            "message": {"type": "string", "description": "Human-readable explanation."},
+                enum=list(codes),
+            ),
+            "message": _string("Human-readable explanation."),
             "details": details,
         },
         required=("code", "message", "details"),
