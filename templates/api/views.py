@@ -35,7 +35,9 @@ class PublicTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     lookup_url_kwarg = "id"
 
 
-class WorkspaceTemplateViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet):
+class WorkspaceTemplateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet
+):
     """The workspace's own templates plus the public ones. Public templates are read-only here (403)."""
 
     queryset = Template.objects.all()
@@ -48,10 +50,6 @@ class WorkspaceTemplateViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet)
     def get_queryset(self):
         # The mixin's workspace filter, widened by the public templates every workspace may use.
         return super().get_queryset() | Template.objects.public()
-
-    def list(self, request, workspace_id):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(TemplateSerializer(page, many=True).data)
 
     @extend_schema(request=TemplateInputSerializer, responses={201: TemplateSerializer})
     @idempotent
@@ -73,9 +71,6 @@ class WorkspaceTemplateViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet)
                 raise ValidationFailed("A template needs a name.", details={"name": ["This field is required."]})
             template = create_template(workspace=self.workspace, actor=request.user, **data)
         return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
-
-    def retrieve(self, request, workspace_id, id):
-        return Response(TemplateSerializer(self.get_object()).data)
 
     @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
     def update(self, request, workspace_id, id, partial=False):

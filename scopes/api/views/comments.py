@@ -13,7 +13,9 @@ from scopes.services.comments import add_comment, delete_comment, edit_comment, 
 from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 
-class CommentViewSet(ScopeChildMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
+class CommentViewSet(
+    ScopeChildMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet
+):
     """Discussion on a scope, as threads (a first comment and its replies). Viewers read only.
 
     Edit: the author. Delete, resolve, unresolve: the author or a workspace owner/admin.
@@ -31,8 +33,7 @@ class CommentViewSet(ScopeChildMixin, mixins.DestroyModelMixin, WorkspaceScopedV
 
     def list(self, request, workspace_id, scope_id):
         _ = self.scope  # 404 for a scope that is not here
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+        return super().list(request, workspace_id, scope_id)
 
     @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
     @idempotent
@@ -49,9 +50,6 @@ class CommentViewSet(ScopeChildMixin, mixins.DestroyModelMixin, WorkspaceScopedV
             parent_id=data.get("parent_id"),
         )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-
-    def retrieve(self, request, workspace_id, scope_id, id):
-        return Response(CommentSerializer(self.get_object()).data)
 
     @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
     def update(self, request, workspace_id, scope_id, id, partial=False):

@@ -11,7 +11,9 @@ from scopes.services.projects import create_project, delete_project, set_project
 from workspaces.api.mixins import WorkspaceScopedViewSet, patch_of
 
 
-class ProjectViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet):
+class ProjectViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet
+):
     """A workspace's projects. Deleting a project keeps its scopes, detached."""
 
     queryset = Project.objects.select_related("workspace")
@@ -20,10 +22,6 @@ class ProjectViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     ordering_fields = ["created_at", "updated_at", "name"]
     lookup_value_converter = "uuid"
 
-    def list(self, request, workspace_id):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ProjectSerializer(page, many=True).data)
-
     @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})
     @idempotent
     def create(self, request, workspace_id):
@@ -31,9 +29,6 @@ class ProjectViewSet(mixins.DestroyModelMixin, WorkspaceScopedViewSet):
         incoming.is_valid(raise_exception=True)
         project = create_project(workspace=self.workspace, actor=request.user, **incoming.validated_data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
-
-    def retrieve(self, request, workspace_id, id):
-        return Response(ProjectSerializer(self.get_object()).data)
 
     @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
     def update(self, request, workspace_id, id, partial=False):
