@@ -12,7 +12,6 @@ Logs and the run keep metadata only: provider, model, tokens, cost, latency and 
 """
 
 import structlog
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -41,7 +40,7 @@ def run(run_id) -> str:
     attempt = Attempt(job)
     structlog.contextvars.bind_contextvars(ai_run_id=str(job.id))
     try:
-        if job.attempts > settings.AI_RUN_MAX_ATTEMPTS:
+        if job.attempts > PIPELINE.max_attempts:
             return fail(attempt, claim, "ai_failed", "The AI job did not finish after several attempts.")
         return KINDS[job.kind](attempt, claim)
     except ProviderError as exc:

@@ -23,6 +23,7 @@ PIPELINE = worker.Pipeline(
     waiting=AIRun.Status.QUEUED,
     running=AIRun.Status.RUNNING,
     lease_setting="AI_RUN_LEASE",
+    max_attempts_setting="AI_RUN_MAX_ATTEMPTS",
     token="claim_token",
 )
 

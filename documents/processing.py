@@ -111,19 +111,7 @@ def _store(document: Document, claim, pages: list[text_extraction.ExtractedPage]
     return True
 
 
-def process(document_id: str) -> str:
-    """Run the pipeline for one document. Returns what happened: completed, failed, retry or skipped."""
-    claimed = _claim(document_id)
-    if claimed is None:
-        return "skipped"  # done, deleted, or another worker holds a live claim
-    document, claim = claimed
-    if document.processing_attempts > settings.DOCUMENT_PROCESSING_MAX_ATTEMPTS:
-        # Claimed again and again without finishing: the worker keeps dying on this file.
-        _fail(
-            document, claim, "Processing did not finish after several attempts; the file may be too large or damaged."
-        )
-        return "failed"
-
+def _extract_and_store(document: Document, claim) -> str:
     def progress(done: int, total: int | None) -> None:
         claim.update(pages_done=done, page_count=total)
 
@@ -150,3 +138,13 @@ def process(document_id: str) -> str:
         _fail(document, claim, "The file could not be processed because of an internal error; try reprocessing.")
         return "failed"
     return "completed" if _store(document, claim, pages) else "skipped"
+
+
+def process(document_id: str) -> str:
+    """Run the pipeline for one document. Returns what happened: completed, failed, retry or skipped."""
+    return PIPELINE.run_claimed(
+        _claim(document_id),
+        _extract_and_store,
+        fail=_fail,
+        gave_up="Processing did not finish after several attempts; the file may be too large or damaged.",
+    )

@@ -9,7 +9,6 @@ The content is read at render time and the hash recomputed from exactly what was
 """
 
 import structlog
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -105,15 +104,7 @@ def _store(export: Export, claim, data: bytes, digest: str) -> bool:
     return True
 
 
-def run(export_id: str) -> str:
-    """Build one export. Returns what happened: succeeded, failed or skipped."""
-    claimed = _claim(export_id)
-    if claimed is None:
-        return "skipped"  # finished, deleted, or another worker holds a live claim
-    export, claim = claimed
-    if export.attempts > settings.EXPORT_MAX_ATTEMPTS:
-        _fail(export, claim, "The export did not finish after several attempts; the scope may be too large. Retry it.")
-        return "failed"
+def _render_and_store(export: Export, claim) -> str:
     try:
         data, digest = _render(export)
         return "succeeded" if _store(export, claim, data, digest) else "skipped"
@@ -127,3 +118,13 @@ def run(export_id: str) -> str:
         logger.exception("export_crashed", export_id=str(export.id))
         _fail(export, claim, "The export could not be generated because of an internal error; retry it.")
     return "failed"
+
+
+def run(export_id: str) -> str:
+    """Build one export. Returns what happened: succeeded, failed or skipped."""
+    return PIPELINE.run_claimed(
+        _claim(export_id),
+        _render_and_store,
+        fail=_fail,
+        gave_up="The export did not finish after several attempts; the scope may be too large. Retry it.",
+    )

@@ -64,6 +64,7 @@ PIPELINE = worker.Pipeline(
     waiting=Export.Status.QUEUED,
     running=Export.Status.RUNNING,
     lease_setting="EXPORT_LEASE",
+    max_attempts_setting="EXPORT_MAX_ATTEMPTS",
     run="run",
 )
 

@@ -8,11 +8,15 @@ Delivery is at least once (django-q2's `retry` is a lease), so a pipeline
   matches only while this claim holds (still running, same `claimed_at`, same run counter or claim token);
 - writes progress through the claim, and its final write only after `holds(claim)` locked the row inside the
   transaction of that write, so a worker that lost its lease, or a row deleted or re-run meanwhile, writes nothing;
+- fails a row claimed more than `max_attempts` times instead of working on it again (its worker keeps dying on it);
+  `run_claimed(claimed, work, ...)` does that and the skip, then hands the row to the pipeline's own work (ai.runner
+  checks `max_attempts` itself, inside the log context its failure is written in);
 - is queued again by `requeue_stale(...)` from the cleanup schedule when a worker died or an enqueue was lost
   (the claim makes a duplicate harmless).
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +34,7 @@ class Pipeline:
     waiting: str  # status of a row waiting for a worker
     running: str  # status of a claimed row
     lease_setting: str  # the setting holding the lease in seconds (read at each call)
+    max_attempts_setting: str  # the setting holding how many claims a row is worked on; one more fails it
     attempts: str = "attempts"  # the counter of claims
     run: str | None = None  # a counter bumped on each re-run: a claim is also identified by it
     token: str | None = None  # or a field that takes a fresh uuid with each claim
@@ -37,6 +42,10 @@ class Pipeline:
     @property
     def lease(self) -> timedelta:
         return timedelta(seconds=getattr(settings, self.lease_setting))
+
+    @property
+    def max_attempts(self) -> int:
+        return getattr(settings, self.max_attempts_setting)
 
     def enqueue(self, pk, **options) -> None:
         """Send the task for row `pk` once the current transaction commits."""
@@ -64,6 +73,26 @@ class Pipeline:
         if self.run:
             held[self.run] = getattr(row, self.run)
         return row, manager.filter(pk=pk, status=self.running, **held)
+
+    def run_claimed(
+        self,
+        claimed: tuple[models.Model, models.QuerySet] | None,
+        work: Callable[[models.Model, models.QuerySet], str],
+        *,
+        fail: Callable[[models.Model, models.QuerySet, str], object],
+        gave_up: str,
+    ) -> str:
+        """One delivery of a row's task, given what `claim` returned: "skipped" when nothing was claimed (finished,
+        deleted, or another worker holds a live claim); "failed" with `fail(row, claim, gave_up)` when the row was
+        claimed more than `max_attempts` times without finishing (its worker keeps dying on it); otherwise what
+        `work(row, claim)` returns."""
+        if claimed is None:
+            return "skipped"
+        row, claim = claimed
+        if getattr(row, self.attempts) > self.max_attempts:
+            fail(row, claim, gave_up)
+            return "failed"
+        return work(row, claim)
 
     def requeue_stale(self, *, now, dry_run: bool = False) -> int:
         """Send the task again for rows claimed longer than the lease ago (their worker died), or waiting that long

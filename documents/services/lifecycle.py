@@ -28,6 +28,7 @@ PIPELINE = worker.Pipeline(
     waiting=Document.Status.UPLOADED,
     running=Document.Status.PROCESSING,
     lease_setting="DOCUMENT_PROCESSING_LEASE",
+    max_attempts_setting="DOCUMENT_PROCESSING_MAX_ATTEMPTS",
     attempts="processing_attempts",
     run="processing_run",
 )
