@@ -122,6 +122,9 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
     server_side_binding=env.bool("DB_SERVER_SIDE_BINDING", default=True),
     prepare_threshold=5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None,
 )
+# Django's PostgreSQL backend with timestamps read by psycopg's C loader (orbit/db/base.py).
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "orbit.db"
 # Parallel test runs (one per developer checkout) each get their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_orbit")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
