@@ -39,8 +39,20 @@ def refresh(scope_ids: Iterable) -> None:
             cursor.execute(_REFRESH_SQL, [ids])
 
 
+class StatementSearchQuery(SearchQuery):
+    """`websearch_to_tsquery(...)` as a scalar subquery, which PostgreSQL evaluates once per statement (an
+    InitPlan). As a bare call it is folded to a constant only in a custom plan: the generic plan of a prepared
+    statement, which the hot reads run (DB_PREPARED_STATEMENTS), parsed and stemmed the search text again for
+    every row, twice (the match and the rank): 5.0 -> 3.1 ms of PostgreSQL for the bench's broad search (200
+    matches), the same rows in the same order."""
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        return f"(SELECT {sql})", params
+
+
 def search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, config=CONFIG, search_type="websearch")
+    return StatementSearchQuery(text, config=CONFIG, search_type="websearch")
 
 
 def apply(queryset, text: str):

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.utils import timezone
+from psycopg.sql import Literal
 
 from orbit.testing import assert_error
 from scopes import search
@@ -124,6 +125,40 @@ class TestSearch:
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         plan = search.apply(Scope.objects.order_by(), "kubernetes clusters").explain()
         assert "scope_search" in plan, plan
+
+    def test_the_search_text_is_parsed_once_per_statement_even_in_a_generic_plan(self, workspace):
+        """The hot reads run as prepared statements, whose generic plan cannot fold websearch_to_tsquery($n) to a
+        constant: as a bare call it ran for every row, in the match and in the rank. As a scalar subquery it runs
+        once (an InitPlan) and the rows compare against its result. The bare form is the control."""
+        ScopeFactory.create_batch(2, workspace=workspace, title="kubernetes clusters")
+
+        def generic_plan(queryset) -> list[str]:
+            sql, params = queryset.query.sql_with_params()
+            types = {int: "int", str: "text"}
+            names = [types.get(type(param), "uuid") for param in params]
+            numbered = sql
+            for index in range(1, len(params) + 1):
+                numbered = numbered.replace("%s", f"${index}", 1)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+                cursor.execute(f"PREPARE orbit_search_plan({', '.join(names)}) AS {numbered}")
+                values = ", ".join(Literal(param).as_string(cursor.connection) for param in params)
+                cursor.execute(f"EXPLAIN (VERBOSE, COSTS OFF) EXECUTE orbit_search_plan({values})")
+                plan = [row[0].strip() for row in cursor.fetchall()]
+                cursor.execute("DEALLOCATE orbit_search_plan")
+            return plan
+
+        def per_row_calls(plan: list[str]) -> list[str]:
+            return [line for line in plan if "websearch_to_tsquery" in line and not line.startswith("Output:")]
+
+        scopes = Scope.objects.filter(workspace=workspace).order_by()
+        plan = generic_plan(search.apply(scopes, "kubernetes clusters").values("id", "rank").order_by("-rank"))
+        assert any(line.startswith("InitPlan") for line in plan), plan
+        assert per_row_calls(plan) == [], plan
+
+        bare = search.SearchQuery("kubernetes clusters", config=search.CONFIG, search_type="websearch")
+        control = scopes.filter(search_vector=bare).values("id")
+        assert per_row_calls(generic_plan(control)), "the bare call should be evaluated per row"
 
     def test_a_large_search_vector_stays_in_the_row(self, workspace):
         """Migration 0004 (STORAGE MAIN): a broad search ranks every match's vector, and one stored out of line
