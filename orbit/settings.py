@@ -112,6 +112,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="" if PRODUCTION else config.LOCAL_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# ...at most once in this many seconds per connection (orbit/db/base.py); 0: before every request's first query.
+DATABASES["default"]["HEALTH_CHECK_SECONDS"] = env.float("DB_HEALTH_CHECK_SECONDS", default=5)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Server-side binding: psycopg sends values apart from the SQL instead of quoting them into it in Python, and
 # (DB_PREPARED_STATEMENTS) prepares a statement the fifth time a connection runs it, so the hot reads (the same SQL

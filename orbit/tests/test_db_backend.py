@@ -1,11 +1,13 @@
-"""orbit.db, Django's PostgreSQL backend with timestamps read by psycopg's C loader: the same values as Django's own
-loader gives, aware and in UTC, and Django's loader wherever the session's time zone is not UTC."""
+"""orbit.db, Django's PostgreSQL backend: timestamps read by psycopg's C loader (the same values as Django's own
+loader gives, aware and in UTC, and Django's loader wherever the session's time zone is not UTC), and health checks
+at most once in HEALTH_CHECK_SECONDS per connection."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 from psycopg.pq import Format
@@ -78,3 +80,64 @@ def test_a_session_in_another_time_zone_keeps_djangos_loader():
             cursor.execute("SET TIME ZONE 'UTC'")
     loader, _ = load("SELECT now()")
     assert loader is C_LOADER
+
+
+class TestHealthChecks:
+    """CONN_HEALTH_CHECKS, at most once in HEALTH_CHECK_SECONDS per connection: a busy connection is not asked
+    `SELECT 1` before every request, and one that died is still replaced once its check is due."""
+
+    @pytest.fixture
+    def checks(self, monkeypatch):
+        calls = []
+        real = connection.is_usable
+
+        def spy():
+            calls.append(True)
+            return real()
+
+        monkeypatch.setattr(connection, "is_usable", spy)
+        return calls
+
+    @staticmethod
+    def request_cycle() -> int:
+        """One request as Django's handler runs it: the signals around it, and one query in it."""
+        request_started.send(sender=None)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        request_finished.send(sender=None)
+        return pid
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_connection_checked_recently_is_not_checked_again(self, checks, settings):
+        assert connection.health_check_enabled
+        assert connection.settings_dict["HEALTH_CHECK_SECONDS"] == 5
+        pid = self.request_cycle()
+        checks.clear()
+        assert {self.request_cycle() for _ in range(5)} == {pid}
+        assert checks == []
+
+        connection.health_checked_at -= 5  # five seconds later
+        assert self.request_cycle() == pid
+        assert checks == [True]
+        assert self.request_cycle() == pid
+        assert checks == [True]
+
+    @pytest.mark.django_db(transaction=True)
+    def test_zero_checks_before_every_request(self, checks, monkeypatch):
+        monkeypatch.setitem(connection.settings_dict, "HEALTH_CHECK_SECONDS", 0)
+        self.request_cycle()
+        checks.clear()
+        for _ in range(3):
+            self.request_cycle()
+        assert checks == [True] * 3
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_connection_that_died_is_replaced_when_its_check_is_due(self, checks):
+        pid = self.request_cycle()
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        connection.health_checked_at -= 5
+        new_pid = self.request_cycle()
+        assert new_pid != pid
+        assert checks == [True]
