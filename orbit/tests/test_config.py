@@ -117,7 +117,7 @@ def test_the_api_renders_json_only_even_with_debug_on():
     check = "import orbit.settings as s; assert s.DEBUG; print(s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
     result = run(["-c", check], {})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['rest_framework.renderers.JSONRenderer']"
+    assert result.stdout.strip() == "['orbit.renderers.JSONRenderer']"
 
 
 @pytest.mark.parametrize("source", ["no environment", ".env.example"])
