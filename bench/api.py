@@ -295,6 +295,7 @@ def main() -> None:
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0, interactive=False)
+        harness.analyze()
         fixture = harness.workspace_fixture()
         print_search_plan(fixture["workspace_id"])
         endpoints = Endpoints(fixture)

@@ -168,6 +168,7 @@ def main() -> None:
         harness.load_workspace(scopes=args.scopes, sections=args.sections)
     else:
         call_command("migrate", verbosity=0, interactive=False)
+    harness.analyze()
     endpoints = Endpoints(harness.workspace_fixture())
     application = get_wsgi_application()
     run_rounds(endpoints, application, args.endpoints, 15)  # warm up
