@@ -10,6 +10,16 @@ ORM would have built (not deferred, `_state.adding` False, `_state.db` set).
 from django.db import connections
 
 
+def _convert(values: list, converters, connection) -> list:
+    """`values` (one row) with each (index, [converter], expression) of `converters` applied, as the ORM does."""
+    for index, functions, expression in converters:
+        value = values[index]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[index] = value
+    return values
+
+
 class Columns:
     def __init__(self, model, alias: str):
         self.model = model
@@ -36,12 +46,7 @@ class Columns:
     def instance(self, row, start: int, using: str = "default"):
         """The instance of this model from `row[start:start + len(self)]`."""
         connection = connections[using]
-        values = list(row[start : start + len(self.fields)])
-        for index, converters, expression in self._converters_for(connection):
-            value = values[index]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            values[index] = value
+        values = _convert(list(row[start : start + len(self.fields)]), self._converters_for(connection), connection)
         return self.model.from_db(using, self.attnames, values)
 
 
@@ -80,7 +85,9 @@ class CompiledValues:
             else [*query.extra_select, *query.values_select, *query.annotation_select]
         )
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        self.converters = list(compiler.get_converters(fields).items())
+        self.converters = [
+            (index, functions, expression) for index, (functions, expression) in compiler.get_converters(fields).items()
+        ]
 
     def rows(self, values: dict, *, limit: int | None = None, offset: int = 0) -> list[dict]:
         params = [values[name] if name else constant for name, constant in self.slots]
@@ -96,19 +103,19 @@ class CompiledValues:
         names = self.names
         if not self.converters:
             return [dict(zip(names, row, strict=True)) for row in fetched]
-        result = []
-        for row in fetched:
-            row = list(row)
-            for index, (converters, expression) in self.converters:
-                value = row[index]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[index] = value
-            result.append(dict(zip(names, row, strict=True)))
-        return result
+        return [dict(zip(names, _convert(list(row), self.converters, connection), strict=True)) for row in fetched]
 
 
-_page_shapes: dict[tuple, CompiledValues] = {}
+_shapes: dict[tuple, CompiledValues] = {}
+
+
+def compiled(key: tuple, build) -> CompiledValues:
+    """The read `key` names, compiled once per process from `build()`: (its queryset built with sentinels,
+    {sentinel name: sentinel}). `key` must fix the SQL: everything a call may vary is a sentinel."""
+    shape = _shapes.get(key)
+    if shape is None:
+        shape = _shapes[key] = CompiledValues(*build())
+    return shape
 
 
 class PageRows:
@@ -150,17 +157,17 @@ class PageRows:
 
     def _compiled(self) -> CompiledValues:
         field, operator = self.position[:2] if self.position else (None, None)
-        shape_key = (self.key, self.ordering, field, operator)
-        shape = _page_shapes.get(shape_key)
-        if shape is None:
+
+        def build():
             queryset, sentinels = self.build()
             queryset = queryset.order_by(*self.ordering)
             if field:
                 sentinel = self.positions[field][0]
                 queryset = queryset.filter(**{f"{field}__{operator}": sentinel})
                 sentinels = {**sentinels, "position": sentinel}
-            shape = _page_shapes[shape_key] = CompiledValues(queryset, sentinels)
-        return shape
+            return queryset, sentinels
+
+        return compiled(("page", self.key, self.ordering, field, operator), build)
 
     def __getitem__(self, window: slice) -> list[dict]:
         if not isinstance(window, slice) or window.step is not None or window.stop is None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.db.models import FloatField
 
-from orbit.rows import CompiledValues, PageRows
+from orbit.rows import PageRows, compiled
 from scopes import search, selectors
 from scopes.api.representations import SCOPE_DETAIL_VALUES, SCOPE_VALUES, SECTION_VALUES
 from scopes.models import Scope
@@ -27,15 +27,6 @@ POSITIONS = {
     "created_at": (datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC), Scope._meta.get_field("created_at")),
     "rank": (-987654.321, FloatField()),
 }
-
-_shapes: dict[tuple, CompiledValues] = {}
-
-
-def _shape(key: tuple, build) -> CompiledValues:
-    shape = _shapes.get(key)
-    if shape is None:
-        shape = _shapes[key] = CompiledValues(*build())
-    return shape
 
 
 def _scopes(*, trashed: bool):
@@ -68,8 +59,8 @@ def scope_rows(*, workspace_id, user_id, trashed: bool, query: str | None) -> Pa
 def scope_detail_rows(*, workspace_id, user_id, scope_id) -> tuple[dict, list[dict]] | None:
     """A live scope of the workspace as a SCOPE_DETAIL_VALUES row and its sections (SECTION_VALUES rows, in
     order), as `selectors.with_detail` reads it; None when there is no such scope."""
-    scope = _shape(
-        ("detail",),
+    scope = compiled(
+        ("scopes.detail",),
         lambda: (
             _scopes(trashed=False).filter(pk=SCOPE).values(*SCOPE_DETAIL_VALUES),
             {"workspace": WORKSPACE, "user": USER, "scope": SCOPE},
@@ -78,8 +69,8 @@ def scope_detail_rows(*, workspace_id, user_id, scope_id) -> tuple[dict, list[di
     rows = scope.rows({"workspace": workspace_id, "user": user_id, "scope": scope_id})
     if not rows:
         return None
-    sections = _shape(
-        ("sections",),
+    sections = compiled(
+        ("scopes.sections",),
         lambda: (selectors.sections_queryset().filter(scope=SCOPE).values(*SECTION_VALUES), {"scope": SCOPE}),
     )
     return rows[0], sections.rows({"scope": scope_id})
