@@ -7,11 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
 import requests
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django_q.models import OrmQ
 
@@ -194,6 +196,16 @@ def test_sentry_receives_scrubbed_errors_when_configured(db):
     assert crash["user"] == {"id": "user-42"}
 
 
+def database_sessions() -> list[tuple]:
+    """The other sessions on the test database: state, what they wait on, for how long, and their query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT application_name, state, wait_event_type, wait_event, now() - query_start, left(query, 200)"
+            " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, workspace, tmp_path):
@@ -213,7 +225,11 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
             "MEDIA_ROOT": str(tmp_path),
         }
         worker_log = (tmp_path / "worker.log").open("w")  # a file, not a pipe: a full pipe would stall the worker
-        worker = start_qcluster(**common, OTEL_SERVICE_NAME="orbit-worker", stderr=worker_log)
+        # INFO logs and faulthandler: when the document never finishes, the log says what the worker did, and
+        # SIGABRT (below) makes it print where each of its threads is stuck.
+        worker = start_qcluster(
+            **common, OTEL_SERVICE_NAME="orbit-worker", LOG_LEVEL="INFO", PYTHONFAULTHANDLER="1", stderr=worker_log
+        )
         try:
             with serve(**common, Q_SYNC="false", OTEL_SERVICE_NAME="orbit-web") as server:
                 base = f"{server}/api/workspaces/{workspace.id}/documents/"
@@ -236,8 +252,13 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                     sink.wait_for(completed, timeout=120)  # a cold worker on a loaded 2-core machine is slow
                 except AssertionError:
                     document = Document.objects.get(pk=document_id)
-                    log = (tmp_path / "worker.log").read_text()[-3000:]
-                    raise AssertionError(f"document {document.status} ({document.error!r}); worker: {log}") from None
+                    sessions = database_sessions()
+                    os.killpg(worker.pid, signal.SIGABRT)  # faulthandler: every thread's stack, into the log
+                    time.sleep(2)
+                    log = (tmp_path / "worker.log").read_text()[-6000:]
+                    raise AssertionError(
+                        f"document {document.status} ({document.error!r}); database sessions: {sessions}; worker: {log}"
+                    ) from None
 
                 def linked():
                     found = [span for request in sink.received("/v1/traces") for span in spans(request["body"])]
