@@ -28,13 +28,15 @@ def documents_digest(documents, pages) -> str:
     return digest([[d.sha256, texts.get(str(d.id), [])] for d in documents])
 
 
-def key_for(*, workspace_id, kind: str, provider: str, model: str, content: str, extra=None) -> str:
+def key_for(run, *, content: str, extra=None) -> str:
+    """The key of `run`'s answer: its workspace, kind, provider and model, the input's `content` digest, `extra`
+    (the template, for extraction) and the prompt version."""
     return digest(
         {
-            "workspace": str(workspace_id),
-            "kind": kind,
-            "provider": provider,
-            "model": model,
+            "workspace": str(run.workspace_id),
+            "kind": run.kind,
+            "provider": run.provider,
+            "model": run.model,
             "content": content,
             "extra": extra,
             "prompt": PROMPT_VERSION,
@@ -62,16 +64,17 @@ def get(key: str, document_ids: list[str]) -> AIResultCache | None:
     return entry
 
 
-def put(*, key: str, workspace, kind: str, provider: str, model: str, result, document_ids: list[str], usage) -> None:
+def put(run, *, key: str, result, document_ids: list[str], usage) -> None:
+    """Store `run`'s answer under `key`, with the run's workspace, kind, provider and model."""
     stored = _map_ids(result, {doc: f"#{i}" for i, doc in enumerate(document_ids)})
     try:
         with transaction.atomic():
             AIResultCache.objects.create(
                 key=key,
-                workspace=workspace,
-                kind=kind,
-                provider=provider,
-                model=model,
+                workspace_id=run.workspace_id,
+                kind=run.kind,
+                provider=run.provider,
+                model=run.model,
                 prompt_version=PROMPT_VERSION,
                 result=stored,
                 input_tokens=usage.input_tokens,

@@ -19,9 +19,11 @@ from orbit.errors import Conflict, NotFound
 from scopes.models import Project, Scope
 
 
-def _engine(attempt: Attempt, claim, *, key: str, document_ids: list[str], call):
-    """The cached answer for `key`, or `call(provider)`'s (then cached). Records usage and timing on `attempt`."""
+def _engine(attempt: Attempt, claim, *, content: str, extra=None, document_ids: list[str], call):
+    """The cached answer for this run over `content` (and `extra`), or `call(provider)`'s (then cached). Records
+    usage and timing on `attempt`."""
     run = attempt.run
+    key = cache.key_for(run, content=content, extra=extra)
     hit = cache.get(key, document_ids)
     if hit is not None:
         attempt.cache_hit = True
@@ -36,16 +38,7 @@ def _engine(attempt: Attempt, claim, *, key: str, document_ids: list[str], call)
     answer = call(provider, progress)
     attempt.engine_ms = int((time.monotonic() - started) * 1000)
     attempt.usage = answer.usage
-    cache.put(
-        key=key,
-        workspace=run.workspace,
-        kind=run.kind,
-        provider=run.provider,
-        model=run.model,
-        result=answer.data,
-        document_ids=document_ids,
-        usage=answer.usage,
-    )
+    cache.put(run, key=key, result=answer.data, document_ids=document_ids, usage=answer.usage)
     return answer.data
 
 
@@ -83,18 +76,11 @@ def extract(attempt: Attempt, claim) -> str:
         if template is None:
             raise NotFound("The template of this run was deleted.", details={"template_id": [params["template_id"]]})
         template_sections = template.sections
-    key = cache.key_for(
-        workspace_id=run.workspace_id,
-        kind=run.kind,
-        provider=run.provider,
-        model=run.model,
-        content=cache.documents_digest(documents, pages),
-        extra={"template": template_sections},
-    )
     data = _engine(
         attempt,
         claim,
-        key=key,
+        content=cache.documents_digest(documents, pages),
+        extra={"template": template_sections},
         document_ids=document_ids,
         call=lambda provider, progress: provider.extract(pages, template_sections=template_sections, progress=progress),
     )
@@ -157,15 +143,12 @@ def suggest(attempt: Attempt, claim) -> str:
     section = next((s for s in sections if s["id"] == str(run.input_params.get("section_id"))), None)
     if section is None:
         raise NotFound("The section of this run was deleted.", details={"section_id": [run.input_params["section_id"]]})
-    key = cache.key_for(
-        workspace_id=run.workspace_id,
-        kind=run.kind,
-        provider=run.provider,
-        model=run.model,
-        content=cache.digest([scope_data, section["id"]]),
-    )
     data = _engine(
-        attempt, claim, key=key, document_ids=[], call=lambda provider, progress: provider.suggest(section, scope_data)
+        attempt,
+        claim,
+        content=cache.digest([scope_data, section["id"]]),
+        document_ids=[],
+        call=lambda provider, progress: provider.suggest(section, scope_data),
     )
     suggestions = postprocess.finish_suggestions(data)
     if not suggestions:
@@ -216,17 +199,10 @@ def analyze(attempt: Attempt, claim) -> str:
     document_ids = source_document_ids(scope)
     documents = _documents(run, document_ids)
     pages = _pages(documents)
-    key = cache.key_for(
-        workspace_id=run.workspace_id,
-        kind=run.kind,
-        provider=run.provider,
-        model=run.model,
-        content=cache.digest([scope_data, cache.documents_digest(documents, pages)]),
-    )
     data = _engine(
         attempt,
         claim,
-        key=key,
+        content=cache.digest([scope_data, cache.documents_digest(documents, pages)]),
         document_ids=document_ids,
         call=lambda provider, progress: provider.analyze(scope_data, sections, pages, progress=progress),
     )
