@@ -1,18 +1,7 @@
-"""The activity feed's lean read path: ActivityEventSerializer's JSON as a plain dict, byte for byte
-(workspaces/tests/test_activity_lean.py proves it). The serializer stays the contract and the schema's source."""
+"""The activity feed's lean read path: ActivityEventSerializer's JSON from a `.values()` row, compiled from the
+serializer (orbit.representations.lean); workspaces/tests/test_activity_lean.py proves it byte for byte."""
 
-from accounts.api.representations import user_summary_json
-from orbit.representations import datetime_json
+from orbit.representations import lean
+from workspaces.api.serializers import ActivityEventSerializer
 
-
-def activity_row_json(row, zone=None) -> dict:
-    """ActivityEventSerializer, for a row of workspaces.selectors.ACTIVITY_VALUES."""
-    return {
-        "id": str(row["id"]),
-        "verb": row["verb"],
-        "actor": user_summary_json(row, "actor"),
-        "target_type": row["target_type"],
-        "target_id": row["target_id"],
-        "metadata": row["metadata"],
-        "created_at": datetime_json(row["created_at"], zone),
-    }
+activity_row_json = lean(ActivityEventSerializer)

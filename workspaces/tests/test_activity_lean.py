@@ -12,7 +12,7 @@ from accounts.tests.factories import UserFactory
 from workspaces.api.representations import activity_row_json
 from workspaces.api.serializers import ActivityEventSerializer
 from workspaces.models import ActivityEvent
-from workspaces.selectors import activity_queryset, activity_rows
+from workspaces.selectors import ACTIVITY_VALUES, activity_queryset, activity_rows
 from workspaces.tests.factories import ActivityEventFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,7 @@ def test_a_filter_still_takes_the_filter_backends(member, workspace, events):
     joined = client.get(feed(workspace) + "?verb=member.joined").json()["results"]
     assert [row["verb"] for row in joined] == ["member.joined"]
     assert client.get(feed(workspace) + "?cursor=cD1ub3QtYS1kYXRl").json()["error"]["details"].keys() == {"cursor"}
+
+
+def test_the_feeds_values_are_what_the_compiled_representation_reads():
+    assert sorted(ACTIVITY_VALUES) == sorted(activity_row_json.values)
