@@ -49,11 +49,23 @@ def _not_found(field: str, ids) -> NotFound:
     return NotFound(f"Not found in this workspace: {field}.", details={field: [str(i) for i in ids]})
 
 
-def _queue(*, workspace, user, kind: str, provider: str, model: str, params: dict, scope=None) -> AIRun:
-    """Count the call against the plan and create the run, in the caller's transaction; the task is sent on commit."""
+def _queue(membership: Membership, *, kind: str, provider: str | None, params: dict, scope=None) -> AIRun:
+    """Resolve the provider the member asked for (`_provider`), count the call against the plan and create the
+    member's run, in the caller's transaction; the task is sent on commit."""
+    provider, model = _provider(requested=provider, membership=membership)
+    workspace = membership.workspace
+    if kind == AIRun.Kind.EXTRACT:
+        # The scope is created by the worker; refuse now rather than after paying for the call.
+        enforce_limit(workspace=workspace, limit="scopes_per_month")
     enforce_limit(workspace=workspace, limit="ai_calls_per_month")
     run = AIRun.objects.create(
-        workspace=workspace, user=user, kind=kind, provider=provider, model=model, input_params=params, scope=scope
+        workspace=workspace,
+        user_id=membership.user_id,
+        kind=kind,
+        provider=provider,
+        model=model,
+        input_params=params,
+        scope=scope,
     )
     PIPELINE.enqueue(run.id, task_name=f"ai-{kind}-{run.id}")
     logger.info("ai_run_queued", run_id=str(run.id), kind=kind, provider=provider, model=model)
@@ -61,11 +73,10 @@ def _queue(*, workspace, user, kind: str, provider: str, model: str, params: dic
 
 
 @transaction.atomic
-def request_extract(
-    *, workspace, membership, user, document_ids, project_id=None, template_id=None, title="", provider=None
-) -> AIRun:
+def request_extract(*, membership, document_ids, project_id=None, template_id=None, title="", provider=None) -> AIRun:
     from templates.models import Template
 
+    workspace = membership.workspace
     document_ids = list(dict.fromkeys(str(doc) for doc in document_ids))
     if len(document_ids) > settings.AI_MAX_DOCUMENTS:
         message = f"At most {settings.AI_MAX_DOCUMENTS} documents per extraction."
@@ -90,18 +101,13 @@ def request_extract(
             "Only processed documents can be read by the AI; wait until they are completed.",
             details={"document_ids": not_ready, "statuses": {doc: found[doc] for doc in not_ready}},
         )
-    provider, model = _provider(requested=provider, membership=membership)
-    # The scope is created by the worker; refuse now rather than after paying for the call.
-    enforce_limit(workspace=workspace, limit="scopes_per_month")
     params = {
         "document_ids": document_ids,
         "project_id": str(project_id) if project_id else None,
         "template_id": str(template_id) if template_id else None,
         "title": title or "",
     }
-    return _queue(
-        workspace=workspace, user=user, kind=AIRun.Kind.EXTRACT, provider=provider, model=model, params=params
-    )
+    return _queue(membership, kind=AIRun.Kind.EXTRACT, provider=provider, params=params)
 
 
 def _scope_of(workspace, scope_id) -> Scope:
@@ -112,35 +118,19 @@ def _scope_of(workspace, scope_id) -> Scope:
 
 
 @transaction.atomic
-def request_suggest(*, workspace, membership, user, scope_id, section_id, provider=None) -> AIRun:
-    scope = _scope_of(workspace, scope_id)
+def request_suggest(*, membership, scope_id, section_id, provider=None) -> AIRun:
+    scope = _scope_of(membership.workspace, scope_id)
     if not ScopeSection.objects.filter(scope=scope, pk=section_id).exists():
         raise _not_found("section_id", [section_id])
-    provider, model = _provider(requested=provider, membership=membership)
     params = {"scope_id": str(scope.pk), "section_id": str(section_id)}
-    return _queue(
-        workspace=workspace,
-        user=user,
-        kind=AIRun.Kind.SUGGEST,
-        provider=provider,
-        model=model,
-        params=params,
-        scope=scope,
-    )
+    return _queue(membership, kind=AIRun.Kind.SUGGEST, provider=provider, params=params, scope=scope)
 
 
 @transaction.atomic
-def request_analyze(*, workspace, membership, user, scope_id, provider=None) -> AIRun:
-    scope = _scope_of(workspace, scope_id)
-    provider, model = _provider(requested=provider, membership=membership)
+def request_analyze(*, membership, scope_id, provider=None) -> AIRun:
+    scope = _scope_of(membership.workspace, scope_id)
     return _queue(
-        workspace=workspace,
-        user=user,
-        kind=AIRun.Kind.ANALYZE,
-        provider=provider,
-        model=model,
-        params={"scope_id": str(scope.pk)},
-        scope=scope,
+        membership, kind=AIRun.Kind.ANALYZE, provider=provider, params={"scope_id": str(scope.pk)}, scope=scope
     )
 
 

@@ -42,13 +42,7 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
     def _ask(self, request_run, data: dict, **params) -> Response:
         """Ask `request_run` (a services.request_* function) for the caller, with the provider the body names, and
         answer the queued run (202)."""
-        run = request_run(
-            workspace=self.workspace,
-            membership=self.membership,
-            user=self.request.user,
-            provider=data.get("provider"),
-            **params,
-        )
+        run = request_run(membership=self.membership, provider=data.get("provider"), **params)
         return Response(s.AIRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     def _valid(self, serializer_class) -> dict:

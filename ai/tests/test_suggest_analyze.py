@@ -183,3 +183,14 @@ def test_the_ai_calls_limit_is_402_before_queuing(editor, workspace, run_jobs, s
     details = assert_error(post(editor, workspace, action, run_jobs, **body), 402, "plan_limit_exceeded")
     assert (details["limit_name"], details["limit"]) == ("ai_calls_per_month", 0)
     assert AIRun.objects.count() == 0
+
+
+@pytest.mark.parametrize("action", ["suggest", "analyze"])
+def test_the_scopes_limit_does_not_refuse_work_on_an_existing_scope(editor, workspace, run_jobs, settings, action):
+    """Only an extraction creates a scope, so only it counts against scopes_per_month."""
+    settings.ORBIT_PLANS_OVERRIDE = {"free": {"scopes_per_month": 0}}
+    section = ScopeSectionFactory(workspace=workspace)
+    body = {"scope_id": str(section.scope_id)} | ({"section_id": str(section.pk)} if action == "suggest" else {})
+    response = post(editor, workspace, action, run_jobs, **body)
+    assert response.status_code == 202, response.json()
+    assert AIRun.objects.get().kind == action

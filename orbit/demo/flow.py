@@ -61,16 +61,14 @@ def seed(*, workspace, owner) -> dict:
     scope = Scope.objects.alive().filter(workspace=workspace, title=SCOPE_TITLE).first()
     if scope is None:
         run = request_extract(
-            workspace=workspace,
             membership=membership,
-            user=owner,
             document_ids=[document.id for document in documents],
             title=SCOPE_TITLE,
         )
         scope = _run(run).scope
     analysis = AIRun.objects.filter(scope=scope, kind=AIRun.Kind.ANALYZE, status=AIRun.Status.SUCCEEDED).first()
     if analysis is None:
-        analysis = _run(request_analyze(workspace=workspace, membership=membership, user=owner, scope_id=scope.id))
+        analysis = _run(request_analyze(membership=membership, scope_id=scope.id))
     exports = []
     for fmt in EXPORT_FORMATS:
         export = Export.objects.filter(scope=scope, format=fmt, status=Export.Status.SUCCEEDED).first()
