@@ -38,10 +38,13 @@ def default_provider() -> str:
     return settings.AI_PROVIDER
 
 
+def _provider_class(name: str) -> type[Provider]:
+    module, cls = PROVIDERS[name]
+    return getattr(import_module(module), cls)
+
+
 def is_configured(name: str) -> bool:
-    if name not in PROVIDERS:
-        return False
-    return import_module(PROVIDERS[name][0]).configured()
+    return name in PROVIDERS and _provider_class(name).configured()
 
 
 def configured_providers() -> list[str]:
@@ -59,8 +62,7 @@ def default_model(name: str) -> str:
 def get_provider(name: str, model: str | None = None) -> Provider:
     if name not in PROVIDERS:
         raise ProviderUnavailable(f"Unknown AI provider {name!r}.", called=False)
-    module, cls = PROVIDERS[name]
-    return getattr(import_module(module), cls)(model or None)
+    return _provider_class(name)(model or None)
 
 
 def preload() -> None:

@@ -8,15 +8,11 @@ import anthropic
 from django.conf import settings
 from pydantic import ValidationError
 
-from ai.providers.base import InvalidAnswer, ProviderUnavailable
+from ai.providers.base import InvalidAnswer
 from ai.providers.llm import ModelProvider
 from ai.providers.sdk_errors import from_sdk, schema_error
 
 LABEL = "Anthropic"
-
-
-def configured() -> bool:
-    return bool(settings.ANTHROPIC_API_KEY)
 
 
 @lru_cache(maxsize=4)
@@ -42,16 +38,8 @@ def inline_refs(schema: dict) -> dict:
 
 
 class AnthropicProvider(ModelProvider):
-    name = "anthropic"
-
-    def __init__(self, model: str | None = None):
-        if not configured():
-            raise ProviderUnavailable("Anthropic is not configured (set ANTHROPIC_API_KEY).", called=False)
-        self.model = model or settings.ANTHROPIC_MODEL
-        self.max_input_tokens = settings.ANTHROPIC_MAX_INPUT_TOKENS
-        self.client = _client(
-            settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.AI_TIMEOUT, settings.AI_MAX_RETRIES
-        )
+    name, label, settings_prefix = "anthropic", LABEL, "ANTHROPIC"
+    connect = staticmethod(_client)
 
     def _call(self, *, system, data, instruction, schema, tool_name):
         content = [{"type": "text", "text": "\n\n".join(data), "cache_control": {"type": "ephemeral"}}]

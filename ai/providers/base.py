@@ -55,6 +55,11 @@ class Provider:
     name = ""
     model = ""
 
+    @classmethod
+    def configured(cls) -> bool:
+        """Whether this server has what the provider needs (keys, a URL) to be used."""
+        return True
+
     def extract(self, pages, *, template_sections=None, progress=None) -> Answer:
         raise NotImplementedError
 

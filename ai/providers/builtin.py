@@ -5,10 +5,6 @@ from ai.providers.base import Answer, Provider, Usage
 MODEL = "orbit-builtin"
 
 
-def configured() -> bool:
-    return True
-
-
 class BuiltinProvider(Provider):
     name = "builtin"
 

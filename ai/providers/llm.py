@@ -1,15 +1,16 @@
 """The logic shared by the model-backed providers (OpenAI, Anthropic): chunking under the input budget, one call
-per chunk, merging the chunks' answers, and mapping the short references models see back to ids. Subclasses
-only implement `_call` with their SDK."""
+per chunk, merging the chunks' answers, mapping the short references models see back to ids, and reading their
+settings. Subclasses name their settings prefix and SDK client factory, and implement `_call` with their SDK."""
 
 import json
 import re
 
+from django.conf import settings
 from opentelemetry.trace import SpanKind, get_tracer
 from pydantic import BaseModel
 
 from ai.providers import prompts, schemas
-from ai.providers.base import Answer, Provider, Usage
+from ai.providers.base import Answer, Provider, ProviderUnavailable, Usage
 from ai.providers.chunking import chunk_pages, estimate_tokens
 
 _tracer = get_tracer("orbit.ai")
@@ -111,9 +112,35 @@ def merge_analyses(parts: list[schemas.Analysis], back_docs: dict[str, str], bac
 
 
 class ModelProvider(Provider):
-    """A provider backed by a hosted (or OpenAI-compatible) model."""
+    """A provider backed by a hosted (or OpenAI-compatible) model, configured by the settings `<PREFIX>_API_KEY`,
+    `_BASE_URL`, `_MODEL` and `_MAX_INPUT_TOKENS` (PREFIX is `settings_prefix`). An adapter names its prefix,
+    which of those settings configure it (`configured_by`, any one suffices) and its SDK's cached client factory
+    (`connect(api_key, base_url, timeout, max_retries)`), and implements `_call`."""
 
+    label = ""  # the provider as messages name it
+    settings_prefix = ""
+    configured_by = ("API_KEY",)
+    connect = None
     max_input_tokens = 100_000
+
+    def __init__(self, model: str | None = None):
+        if not self.configured():
+            needed = " or ".join(f"{self.settings_prefix}_{name}" for name in self.configured_by)
+            raise ProviderUnavailable(f"{self.label} is not configured (set {needed}).", called=False)
+        self.model = model or self.setting("MODEL")
+        self.max_input_tokens = self.setting("MAX_INPUT_TOKENS")
+        self.client = self.connect(
+            self.setting("API_KEY"), self.setting("BASE_URL"), settings.AI_TIMEOUT, settings.AI_MAX_RETRIES
+        )
+
+    @classmethod
+    def setting(cls, name: str):
+        """The Django setting `<PREFIX>_<name>` of this provider."""
+        return getattr(settings, f"{cls.settings_prefix}_{name}")
+
+    @classmethod
+    def configured(cls) -> bool:
+        return any(cls.setting(name) for name in cls.configured_by)
 
     def _call(self, *, system: str, data: list[str], instruction: str, schema: type[BaseModel], tool_name: str):
         """One request: returns (validated schema instance, input tokens, output tokens).

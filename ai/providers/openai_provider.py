@@ -7,38 +7,24 @@ import openai
 from django.conf import settings
 from pydantic import ValidationError
 
-from ai.providers.base import InvalidAnswer, ProviderUnavailable
+from ai.providers.base import InvalidAnswer
 from ai.providers.llm import ModelProvider
 from ai.providers.sdk_errors import from_sdk
 
 LABEL = "OpenAI"
 
 
-def configured() -> bool:
-    return bool(settings.OPENAI_API_KEY or settings.OPENAI_BASE_URL)
-
-
 @lru_cache(maxsize=4)
 def _client(api_key: str, base_url: str | None, timeout: float, max_retries: int) -> openai.OpenAI:
-    """One client (connection pool, TLS context) per configuration and process, reused across runs."""
-    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+    """One client (connection pool, TLS context) per configuration and process, reused across runs.
+    OpenAI-compatible local servers need no key, but the SDK insists on one."""
+    return openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout, max_retries=max_retries)
 
 
 class OpenAIProvider(ModelProvider):
-    name = "openai"
-
-    def __init__(self, model: str | None = None):
-        if not configured():
-            raise ProviderUnavailable("OpenAI is not configured (set OPENAI_API_KEY or OPENAI_BASE_URL).", called=False)
-        self.model = model or settings.OPENAI_MODEL
-        self.max_input_tokens = settings.OPENAI_MAX_INPUT_TOKENS
-        self.client = _client(
-            # OpenAI-compatible local servers need no key, but the SDK insists on one.
-            settings.OPENAI_API_KEY or "not-needed",
-            settings.OPENAI_BASE_URL,
-            settings.AI_TIMEOUT,
-            settings.AI_MAX_RETRIES,
-        )
+    name, label, settings_prefix = "openai", LABEL, "OPENAI"
+    configured_by = ("API_KEY", "BASE_URL")
+    connect = staticmethod(_client)
 
     def _call(self, *, system, data, instruction, schema, tool_name):
         messages = [
