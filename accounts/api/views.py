@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.api.serializers import LogoutSerializer, MeSerializer, MeUpdateSerializer, TokenPairSerializer
 from accounts.authentication import CSRFSessionAuthentication, StrictXSessionTokenAuthentication
+from orbit.request_body import validated
 
 
 class MeView(APIView):
@@ -19,9 +20,8 @@ class MeView(APIView):
 
     @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
     def patch(self, request):
-        incoming = MeUpdateSerializer(data=request.data, partial=True)
-        incoming.is_valid(raise_exception=True)
-        user = services.update_profile(user=request.user, changes=incoming.validated_data)
+        changes = validated(MeUpdateSerializer, request, partial=True)
+        user = services.update_profile(user=request.user, changes=changes)
         return Response(MeSerializer(user).data)
 
 
@@ -75,15 +75,12 @@ class LogoutView(APIView):
         tags=["auth"],
     )
     def post(self, request):
-        incoming = LogoutSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        refresh_token = validated(LogoutSerializer, request)["refresh_token"]
         session = None
         session_token = request.headers.get("X-Session-Token")
         if session_token:
             from allauth.headless import app_settings as headless_settings
 
             session = headless_settings.TOKEN_STRATEGY.lookup_session(session_token)
-        services.logout(
-            request=request._request, refresh_token=incoming.validated_data["refresh_token"], session=session
-        )
+        services.logout(request=request._request, refresh_token=refresh_token, session=session)
         return Response(status=status.HTTP_204_NO_CONTENT)

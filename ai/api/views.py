@@ -12,6 +12,7 @@ from ai.api import serializers as s
 from ai.api.throttles import AIUserThrottle, AIWorkspaceThrottle
 from ai.models import AIRun
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from orbit.schema import answers
 from workspaces.api.mixins import WorkspaceScopedViewSet
 from workspaces.models import Membership
@@ -45,15 +46,10 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
         run = request_run(membership=self.membership, provider=data.get("provider"), **params)
         return Response(s.AIRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
-    def _valid(self, serializer_class) -> dict:
-        incoming = serializer_class(data=self.request.data)
-        incoming.is_valid(raise_exception=True)
-        return incoming.validated_data
-
     @ai_request(s.ExtractRequestSerializer, 409)  # 402 also for the scopes limit; 409: a document not processed
     def extract(self, request, workspace_id):
         """Documents → a new draft scope with sections, confidence and sources. 409 if a document is not processed."""
-        data = self._valid(s.ExtractRequestSerializer)
+        data = validated(s.ExtractRequestSerializer, request)
         return self._ask(
             services.request_extract,
             data,
@@ -66,13 +62,13 @@ class AIRequestViewSet(WorkspaceScopedViewSet):
     @ai_request(s.SuggestRequestSerializer)
     def suggest(self, request, workspace_id):
         """3–5 suggestions for one section, in the run's `result` when it succeeds (nothing is applied)."""
-        data = self._valid(s.SuggestRequestSerializer)
+        data = validated(s.SuggestRequestSerializer, request)
         return self._ask(services.request_suggest, data, scope_id=data["scope_id"], section_id=data["section_id"])
 
     @ai_request(s.AnalyzeRequestSerializer)
     def analyze(self, request, workspace_id):
         """Risks, gaps, requirement coverage and client questions, stored on the scope's `ai_analysis`."""
-        data = self._valid(s.AnalyzeRequestSerializer)
+        data = validated(s.AnalyzeRequestSerializer, request)
         return self._ask(services.request_analyze, data, scope_id=data["scope_id"])
 
 

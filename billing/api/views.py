@@ -9,6 +9,7 @@ from billing.models import BillingState
 from billing.plans import month_start, plan_for, usage_summary
 from orbit.idempotency import idempotent
 from orbit.pagination import CursorPagination
+from orbit.request_body import validated
 from orbit.schema import answers
 from workspaces.api.mixins import WorkspaceScopedAPIView
 from workspaces.models import Membership, Workspace
@@ -51,9 +52,7 @@ class CheckoutView(BillingView):
     @extend_schema(request=s.CheckoutSerializer, responses={201: s.SessionUrlSerializer})
     @idempotent
     def post(self, request, workspace_id):
-        incoming = s.CheckoutSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        url = services.start_checkout(workspace=self.workspace, **incoming.validated_data)
+        url = services.start_checkout(workspace=self.workspace, **validated(s.CheckoutSerializer, request))
         return Response({"url": url}, status=status.HTTP_201_CREATED)
 
 

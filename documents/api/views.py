@@ -13,6 +13,7 @@ from documents.models import Document
 from orbit.errors import ValidationFailed
 from orbit.idempotency import idempotent
 from orbit.pagination import CursorPagination
+from orbit.request_body import validated
 from orbit.schema import answers
 from workspaces.api.mixins import WorkspaceScopedViewSet
 
@@ -33,10 +34,11 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
     @idempotent
     def create(self, request, workspace_id):
         """Ask for an upload: returns the pending document and where to send the bytes ({url, method, headers})."""
-        incoming = s.DocumentCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
         document, link = services.create_upload(
-            workspace=self.workspace, uploaded_by=request.user, request=request, **incoming.validated_data
+            workspace=self.workspace,
+            uploaded_by=request.user,
+            request=request,
+            **validated(s.DocumentCreateSerializer, request),
         )
         return Response(
             {"document": s.DocumentSerializer(document).data, "upload": s.UploadTargetSerializer(link.as_dict()).data},
@@ -46,11 +48,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
     @extend_schema(request=s.DocumentUpdateSerializer, responses=s.DocumentSerializer)
     def partial_update(self, request, workspace_id, id):
         """Rename, or link to a project/scope of this workspace (null unlinks)."""
-        incoming = s.DocumentUpdateSerializer(data=request.data, partial=True)
-        incoming.is_valid(raise_exception=True)
-        document = services.update_document(
-            document=self.get_object(), actor=request.user, changes=incoming.validated_data
-        )
+        changes = validated(s.DocumentUpdateSerializer, request, partial=True)
+        document = services.update_document(document=self.get_object(), actor=request.user, changes=changes)
         return Response(s.DocumentSerializer(document).data)
 
     # 402 the storage limit; 409 rejected before or nothing uploaded; 413/415/422 the file is too large, not what

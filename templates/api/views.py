@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from orbit.errors import ValidationFailed
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from scopes import selectors as scope_selectors
 from templates.api.serializers import (
     ApplyResultSerializer,
@@ -54,9 +55,7 @@ class WorkspaceTemplateViewSet(
     @extend_schema(request=TemplateInputSerializer, responses={201: TemplateSerializer})
     @idempotent
     def create(self, request, workspace_id):
-        incoming = TemplateInputSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
+        data = validated(TemplateInputSerializer, request)
         scope_id = data.pop("scope_id", None)
         if scope_id is not None:
             if "sections" in data:
@@ -75,9 +74,8 @@ class WorkspaceTemplateViewSet(
     @extend_schema(request=TemplateInputSerializer, responses=TemplateSerializer)
     def update(self, request, workspace_id, id, partial=False):
         template = self.get_object()
-        incoming = TemplateInputSerializer(data=request.data, partial=partial)
-        incoming.is_valid(raise_exception=True)
-        changes = {key: value for key, value in incoming.validated_data.items() if key != "scope_id"}
+        data = validated(TemplateInputSerializer, request, partial=partial)
+        changes = {key: value for key, value in data.items() if key != "scope_id"}
         template = update_template(template=template, actor=request.user, changes=changes, replace=not partial)
         return Response(TemplateSerializer(template).data)
 
@@ -91,10 +89,7 @@ class WorkspaceTemplateViewSet(
     def apply(self, request, workspace_id, id):
         """Merge into a scope: append the template's sections, skipping exact (title, content) duplicates."""
         template = self.get_object()
-        incoming = ApplyTemplateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        scope = scope_selectors.get_scope(
-            workspace=self.workspace, scope_id=incoming.validated_data["scope_id"], field="scope_id"
-        )
+        scope_id = validated(ApplyTemplateSerializer, request)["scope_id"]
+        scope = scope_selectors.get_scope(workspace=self.workspace, scope_id=scope_id, field="scope_id")
         result = apply_template(template=template, scope=scope, actor=request.user)
         return Response(ApplyResultSerializer(result).data)

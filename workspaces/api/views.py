@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from billing.services import checkout_url_for_intent
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from orbit.schema import answers
 from workspaces import selectors
 from workspaces.api import serializers as s
@@ -40,9 +41,7 @@ class WorkspaceListView(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.WorkspaceCreateSerializer, responses={201: s.WorkspaceSerializer})
     @idempotent
     def create(self, request):
-        incoming = s.WorkspaceCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        workspace = workspaces.create_workspace(owner=request.user, **incoming.validated_data)
+        workspace = workspaces.create_workspace(owner=request.user, **validated(s.WorkspaceCreateSerializer, request))
         workspace.my_role = Role.OWNER
         return Response(s.WorkspaceSerializer(workspace).data, status=status.HTTP_201_CREATED)
 
@@ -65,9 +64,8 @@ class WorkspaceDetailView(WorkspaceScopedAPIView):
 
     @extend_schema(request=s.WorkspaceUpdateSerializer, responses=s.WorkspaceSerializer)
     def patch(self, request, workspace_id):
-        incoming = s.WorkspaceUpdateSerializer(data=request.data, partial=True)
-        incoming.is_valid(raise_exception=True)
-        workspaces.update_workspace(workspace=self.workspace, actor=request.user, changes=incoming.validated_data)
+        changes = validated(s.WorkspaceUpdateSerializer, request, partial=True)
+        workspaces.update_workspace(workspace=self.workspace, actor=request.user, changes=changes)
         return self._output()
 
     @extend_schema(responses={204: None})
@@ -90,11 +88,8 @@ class MemberViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
     def partial_update(self, request, workspace_id, id):
         membership = self.get_object()
-        incoming = s.MembershipUpdateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        membership = members.change_role(
-            membership=membership, role=incoming.validated_data["role"], actor_membership=self.membership
-        )
+        role = validated(s.MembershipUpdateSerializer, request)["role"]
+        membership = members.change_role(membership=membership, role=role, actor_membership=self.membership)
         return Response(s.MembershipSerializer(membership).data)
 
     @answers(409)  # last_owner
@@ -120,10 +115,9 @@ class TransferOwnershipView(WorkspaceScopedAPIView):
 
     @extend_schema(request=s.TransferOwnershipSerializer, responses=s.MembershipSerializer)
     def post(self, request, workspace_id):
-        incoming = s.TransferOwnershipSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        user_id = validated(s.TransferOwnershipSerializer, request)["user_id"]
         new_owner = members.transfer_ownership(
-            workspace=self.workspace, actor_membership=self.membership, to_user_id=incoming.validated_data["user_id"]
+            workspace=self.workspace, actor_membership=self.membership, to_user_id=user_id
         )
         return Response(s.MembershipSerializer(new_owner).data)
 
@@ -148,11 +142,8 @@ class InvitationViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
     @answers(402, 409)  # the members limit; already_member
     @idempotent
     def create(self, request, workspace_id):
-        incoming = s.InvitationCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        invitation, created = invitations.invite(
-            workspace=self.workspace, inviter_membership=self.membership, **incoming.validated_data
-        )
+        data = validated(s.InvitationCreateSerializer, request)
+        invitation, created = invitations.invite(workspace=self.workspace, inviter_membership=self.membership, **data)
         return Response(
             s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -218,13 +209,6 @@ class ActivityViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
 # --- Onboarding --------------------------------------------------------------------------------
 
 
-def _valid(serializer_class, request) -> dict:
-    """The step's body, validated (a 400 naming the fields otherwise)."""
-    incoming = serializer_class(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    return incoming.validated_data
-
-
 def _status_response(progress: Onboarding, status_code=status.HTTP_200_OK, *, checkout_url=None) -> Response:
     data = {**onboarding.onboarding_status(progress), "checkout_url": checkout_url}
     return Response(s.OnboardingStatusSerializer(data).data, status=status_code)
@@ -251,7 +235,7 @@ class OnboardingWorkspaceView(APIView):
     )
     @idempotent
     def post(self, request):
-        data = _valid(s.OnboardingWorkspaceSerializer, request)
+        data = validated(s.OnboardingWorkspaceSerializer, request)
         progress, created = onboarding.create_onboarding_workspace(user=request.user, **data)
         return _status_response(progress, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -262,7 +246,7 @@ class OnboardingTeamView(APIView):
     @answers(402, 409)  # the members limit (invitations); no onboarding workspace to manage
     @extend_schema(request=s.OnboardingTeamSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        data = _valid(s.OnboardingTeamSerializer, request)
+        data = validated(s.OnboardingTeamSerializer, request)
         return _status_response(onboarding.save_team(user=request.user, **data))
 
 
@@ -272,7 +256,7 @@ class OnboardingGoalsView(APIView):
     @answers(409)  # no onboarding workspace to manage
     @extend_schema(request=s.OnboardingGoalsSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        data = _valid(s.OnboardingGoalsSerializer, request)
+        data = validated(s.OnboardingGoalsSerializer, request)
         return _status_response(onboarding.save_goals(user=request.user, **data))
 
 
@@ -283,7 +267,7 @@ class OnboardingPlanView(APIView):
     @answers(409, 503)  # no onboarding workspace, or a checkout just paid; Stripe unavailable
     @extend_schema(request=s.OnboardingPlanSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        progress = onboarding.choose_plan(user=request.user, **_valid(s.OnboardingPlanSerializer, request))
+        progress = onboarding.choose_plan(user=request.user, **validated(s.OnboardingPlanSerializer, request))
         url = checkout_url_for_intent(
             workspace=progress.workspace, plan=progress.plan_intent, cycle=progress.billing_cycle
         )
@@ -295,5 +279,5 @@ class OnboardingSkipView(APIView):
 
     @extend_schema(request=s.OnboardingSkipSerializer, responses=s.OnboardingStatusSerializer)
     def post(self, request):
-        data = _valid(s.OnboardingSkipSerializer, request)
+        data = validated(s.OnboardingSkipSerializer, request)
         return _status_response(onboarding.skip_step(user=request.user, **data))

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from scopes import selectors
 from scopes.api.filters import CommentFilter
 from scopes.api.serializers import CommentCreateSerializer, CommentSerializer, CommentUpdateSerializer
@@ -39,9 +40,7 @@ class CommentViewSet(
     @idempotent
     def create(self, request, workspace_id, scope_id):
         scope = self.scope
-        incoming = CommentCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = validated(CommentCreateSerializer, request)
         comment = add_comment(
             scope=scope,
             author=request.user,
@@ -54,9 +53,8 @@ class CommentViewSet(
     @extend_schema(request=CommentUpdateSerializer, responses=CommentSerializer)
     def update(self, request, workspace_id, scope_id, id, partial=False):
         comment = self.get_object()
-        incoming = CommentUpdateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        comment = edit_comment(comment=comment, actor=request.user, body=incoming.validated_data["body"])
+        body = validated(CommentUpdateSerializer, request)["body"]
+        comment = edit_comment(comment=comment, actor=request.user, body=body)
         return Response(CommentSerializer(comment).data)
 
     partial_update = patch_of(update)

@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from scopes import selectors
 from scopes.api.serializers import FavouriteCreateSerializer, FavouriteSerializer
 from scopes.models import Favourite, Scope
@@ -43,11 +44,8 @@ class FavouriteViewSet(WorkspaceScopedViewSet):
     @idempotent
     def create(self, request, workspace_id):
         """Favourite a scope: 201 when new, 200 when it already was."""
-        incoming = FavouriteCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        scope = selectors.get_scope(
-            workspace=self.workspace, scope_id=incoming.validated_data["scope_id"], field="scope_id"
-        )
+        scope_id = validated(FavouriteCreateSerializer, request)["scope_id"]
+        scope = selectors.get_scope(workspace=self.workspace, scope_id=scope_id, field="scope_id")
         favourite, created = add_favourite(user=request.user, scope=scope)
         favourite.scope = selectors.with_list_annotations(Scope.objects.filter(pk=scope.pk), user=request.user).get()
         return Response(

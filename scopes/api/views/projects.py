@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from scopes.api.filters import ProjectFilter
 from scopes.api.serializers import ProjectInputSerializer, ProjectSerializer
 from scopes.models import Project
@@ -25,19 +26,15 @@ class ProjectViewSet(
     @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})
     @idempotent
     def create(self, request, workspace_id):
-        incoming = ProjectInputSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        project = create_project(workspace=self.workspace, actor=request.user, **incoming.validated_data)
+        data = validated(ProjectInputSerializer, request)
+        project = create_project(workspace=self.workspace, actor=request.user, **data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
     def update(self, request, workspace_id, id, partial=False):
         project = self.get_object()
-        incoming = ProjectInputSerializer(data=request.data, partial=partial)
-        incoming.is_valid(raise_exception=True)
-        project = update_project(
-            project=project, actor=request.user, changes=incoming.validated_data, replace=not partial
-        )
+        changes = validated(ProjectInputSerializer, request, partial=partial)
+        project = update_project(project=project, actor=request.user, changes=changes, replace=not partial)
         return Response(ProjectSerializer(project).data)
 
     partial_update = patch_of(update)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from orbit.concurrency import ETagMixin, etag_for, expected_version, if_match, sends_etag
 from orbit.filters import TRUE_VALUES
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from orbit.schema import answers
 from scopes import lean, selectors
 from scopes.api.filters import ScopeFilter
@@ -122,9 +123,7 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     @sends_etag
     @idempotent
     def create(self, request, workspace_id):
-        incoming = ScopeCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
+        data = validated(ScopeCreateSerializer, request)
         project_id, template_id = data.pop("project_id", None), data.pop("template_id", None)
         scope = create_scope(
             workspace=self.workspace,
@@ -151,9 +150,7 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     @extend_schema(request=ScopeUpdateSerializer, responses=ScopeDetailSerializer)
     def update(self, request, workspace_id, id, partial=False):
         scope = self.get_object()
-        incoming = ScopeUpdateSerializer(data=request.data, partial=partial)
-        incoming.is_valid(raise_exception=True)
-        changes = dict(incoming.validated_data)
+        changes = validated(ScopeUpdateSerializer, request, partial=partial)
         if "project_id" in changes:
             project_id = changes.pop("project_id")
             changes["project"] = (
@@ -186,12 +183,10 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     def transition(self, request, workspace_id, id):
         """draft → in_review → approved → sent; any → archived; archived → draft. Others answer 409."""
         scope = self.get_object()
-        incoming = TransitionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
         scope = transition_scope(
             scope=scope,
             actor=request.user,
-            status=incoming.validated_data["status"],
+            status=validated(TransitionSerializer, request)["status"],
             expected_version=expected_version(request, current=scope.version),
         )
         return self._detail(scope)
@@ -203,7 +198,5 @@ class ScopeViewSet(ETagMixin, mixins.DestroyModelMixin, WorkspaceScopedViewSet):
     @idempotent
     def duplicate(self, request, workspace_id, id):
         scope = self.get_object()
-        incoming = DuplicateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        copy = duplicate_scope(scope=scope, actor=request.user, **incoming.validated_data)
+        copy = duplicate_scope(scope=scope, actor=request.user, **validated(DuplicateSerializer, request))
         return self._detail(copy, status_code=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from orbit.concurrency import ETagMixin, expected_version, if_match, sends_etag
 from orbit.idempotency import idempotent
+from orbit.request_body import validated
 from scopes import selectors
 from scopes.api.representations import section_json
 from scopes.api.serializers import ReorderSerializer, SectionInputSerializer, SectionSerializer
@@ -46,9 +47,7 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, mixins.DestroyModelMixin, Works
     @idempotent
     def create(self, request, workspace_id, scope_id):
         scope = self.scope
-        incoming = SectionInputSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        section = add_section(scope=scope, actor=request.user, **incoming.validated_data)
+        section = add_section(scope=scope, actor=request.user, **validated(SectionInputSerializer, request))
         section = selectors.sections_queryset().get(pk=section.pk)  # with its comment_count, as every response
         return self.with_etag(Response(section_json(section), status=status.HTTP_201_CREATED), section)
 
@@ -61,12 +60,10 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, mixins.DestroyModelMixin, Works
     @extend_schema(request=SectionInputSerializer, responses=SectionSerializer)
     def update(self, request, workspace_id, scope_id, id, partial=False):
         section = self.get_object()
-        incoming = SectionInputSerializer(data=request.data, partial=partial)
-        incoming.is_valid(raise_exception=True)
         section = update_section(
             section=section,
             actor=request.user,
-            changes=incoming.validated_data,
+            changes=validated(SectionInputSerializer, request, partial=partial),
             replace=not partial,
             expected_version=expected_version(request, current=section.version),
         )
@@ -83,8 +80,6 @@ class SectionViewSet(ScopeChildMixin, ETagMixin, mixins.DestroyModelMixin, Works
     def reorder(self, request, workspace_id, scope_id):
         """Apply a complete new order atomically; an order that is not exactly the scope's sections is a 400."""
         scope = self.scope
-        incoming = ReorderSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        reorder_sections(scope=scope, actor=request.user, order=incoming.validated_data["order"])
+        reorder_sections(scope=scope, actor=request.user, order=validated(ReorderSerializer, request)["order"])
         sections = selectors.sections_queryset().filter(scope=scope)  # the new order, with comment counts
         return Response([section_json(section) for section in sections])
