@@ -2,9 +2,10 @@ from rest_framework import serializers
 
 from accounts.models import User
 from orbit.errors import MAX_TOKEN
+from orbit.serializers import ReadOnlyModelSerializer
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ReadOnlyModelSerializer):
     """What GET and PATCH /api/me answer: every field, always (change them with MeUpdate)."""
 
     email_verified = serializers.SerializerMethodField()
@@ -15,7 +16,6 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "avatar_url", "email_verified", "date_joined"]
-        read_only_fields = fields
 
     def get_email_verified(self, user) -> bool:
         from allauth.account.models import EmailAddress

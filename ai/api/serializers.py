@@ -5,6 +5,7 @@ from rest_framework import serializers
 from ai.models import AIRun
 from ai.providers import PROVIDERS
 from orbit.schema import documented, stored_json
+from orbit.serializers import ReadOnlyModelSerializer
 
 PROVIDER_HELP = "Owners and admins only: another configured provider for this run (default: AI_PROVIDER)."
 
@@ -53,7 +54,7 @@ class RunErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class AIRunSerializer(serializers.ModelSerializer):
+class AIRunSerializer(ReadOnlyModelSerializer):
     error = serializers.SerializerMethodField()
     scope_id = serializers.UUIDField(read_only=True, allow_null=True)
     user_id = serializers.UUIDField(read_only=True, allow_null=True)
@@ -102,7 +103,6 @@ class AIRunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
-        read_only_fields = fields
 
     def get_error(self, run) -> RunErrorSerializer(allow_null=True):  # type: ignore[valid-type]
         if run.status != AIRun.Status.FAILED:

@@ -6,6 +6,7 @@ from accounts.api.serializers import UserSummarySerializer
 from documents import file_types
 from documents.models import Document, DocumentPage
 from orbit.schema import component, documented
+from orbit.serializers import ReadOnlyModelSerializer
 
 
 class DocumentCreateSerializer(serializers.Serializer):
@@ -44,7 +45,7 @@ class Progress(TypedDict):
     page_count: int | None
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ReadOnlyModelSerializer):
     uploaded_by = UserSummarySerializer(read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
     project_id = serializers.UUIDField(read_only=True, allow_null=True)
@@ -72,7 +73,6 @@ class DocumentSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "processed_at",
         ]
-        read_only_fields = fields
 
     def get_progress(self, document) -> Progress:
         """While processing: pages done out of the page count (null until the count is known)."""
@@ -89,11 +89,10 @@ class DownloadSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class DocumentPageSerializer(serializers.ModelSerializer):
+class DocumentPageSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = DocumentPage
         fields = ["number", "text", "ocr", "confidence"]
-        read_only_fields = fields
 
 
 class DocumentTextSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from accounts.api.serializers import UserSummarySerializer
 from exports import content, storage
 from exports.models import Export
 from orbit.schema import stored_json
+from orbit.serializers import ReadOnlyModelSerializer
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -24,7 +25,7 @@ class ExportDownloadSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class ExportSerializer(serializers.ModelSerializer):
+class ExportSerializer(ReadOnlyModelSerializer):
     scope_id = serializers.UUIDField(read_only=True)
     options = stored_json(
         {
@@ -71,7 +72,6 @@ class ExportSerializer(serializers.ModelSerializer):
             "finished_at",
             "download",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(ExportDownloadSerializer(allow_null=True))
     def get_download(self, export: Export):

@@ -4,16 +4,16 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummarySerializer
 from orbit.errors import MAX_DESCRIPTION, MAX_QUOTE, MAX_SECTION_CONTENT, MAX_SOURCES, MAX_SUMMARY, MAX_TITLE
 from orbit.schema import stored_json
+from orbit.serializers import ReadOnlyModelSerializer
 from scopes.api.shapes import AI_ANALYSIS
 from scopes.models import Comment, Project, Scope, ScopeSection
 
 
 # --- Projects --------------------------------------------------------------------------------------
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "name", "client_name", "description", "status", "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class ProjectInputSerializer(serializers.Serializer):
@@ -35,7 +35,7 @@ class SourceSerializer(serializers.Serializer):
         return attrs
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ReadOnlyModelSerializer):
     comment_count = serializers.IntegerField(read_only=True, required=False)
     sources = stored_json(SourceSerializer(many=True, max_length=MAX_SOURCES), read_only=True)  # as requests take them
 
@@ -55,7 +55,6 @@ class SectionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class SectionInputSerializer(serializers.Serializer):
@@ -83,7 +82,7 @@ class ReorderSerializer(serializers.Serializer):
 
 
 # --- Scopes ----------------------------------------------------------------------------------------
-class ScopeSerializer(serializers.ModelSerializer):
+class ScopeSerializer(ReadOnlyModelSerializer):
     project = ProjectSerializer(read_only=True, allow_null=True)
     created_by = UserSummarySerializer(read_only=True, allow_null=True)
     is_favourite = serializers.BooleanField(read_only=True)
@@ -111,7 +110,6 @@ class ScopeSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_rank(self, scope):
@@ -125,7 +123,6 @@ class ScopeDetailSerializer(ScopeSerializer):
 
     class Meta(ScopeSerializer.Meta):
         fields = [*ScopeSerializer.Meta.fields, "ai_analysis", "sections"]
-        read_only_fields = fields
 
 
 class ScopeCreateSerializer(serializers.Serializer):
@@ -152,7 +149,7 @@ class DuplicateSerializer(serializers.Serializer):
 
 
 # --- Comments --------------------------------------------------------------------------------------
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(ReadOnlyModelSerializer):
     author = UserSummarySerializer(read_only=True, allow_null=True)
     resolved_by = UserSummarySerializer(read_only=True, allow_null=True)
     is_deleted = serializers.SerializerMethodField()
@@ -171,7 +168,6 @@ class ReplySerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     def get_is_deleted(self, comment) -> bool:
         return comment.deleted_at is not None
@@ -184,7 +180,6 @@ class CommentSerializer(ReplySerializer):
 
     class Meta(ReplySerializer.Meta):
         fields = [*ReplySerializer.Meta.fields, "replies"]
-        read_only_fields = fields
 
 
 class CommentCreateSerializer(serializers.Serializer):

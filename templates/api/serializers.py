@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from orbit.errors import MAX_DESCRIPTION, MAX_SECTION_CONTENT, MAX_TEMPLATE_SECTIONS, MAX_TITLE
+from orbit.serializers import ReadOnlyModelSerializer
 from scopes.models import ScopeSection
 from templates.models import Template
 
@@ -11,7 +12,7 @@ class TemplateSectionSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=MAX_SECTION_CONTENT, required=False, allow_blank=True)
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(ReadOnlyModelSerializer):
     sections = TemplateSectionSerializer(many=True, read_only=True, max_length=MAX_TEMPLATE_SECTIONS)
     section_count = serializers.SerializerMethodField()
 
@@ -28,7 +29,6 @@ class TemplateSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     def get_section_count(self, template) -> int:
         return len(template.sections)

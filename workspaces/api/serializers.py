@@ -10,6 +10,7 @@ from billing.api.serializers import plan_field
 from billing.prices import CYCLES
 from orbit.errors import MAX_GOALS, MAX_INVITES
 from orbit.schema import stored_json
+from orbit.serializers import ReadOnlyModelSerializer
 from workspaces.activity import TARGET_TYPES
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 from workspaces.services.invitations import INVITATION_STATUSES, invitation_status
@@ -41,7 +42,7 @@ class RoleField(serializers.ChoiceField):
         return Role[super().to_internal_value(data).upper()]
 
 
-class WorkspaceSerializer(serializers.ModelSerializer):
+class WorkspaceSerializer(ReadOnlyModelSerializer):
     my_role = RoleField(read_only=True, help_text="The caller's role in this workspace.")
     owner = UserSummarySerializer(read_only=True)
     # A plain string: "" when no logo is set, which the model URLField's `uri` format would refuse.
@@ -71,7 +72,6 @@ class WorkspaceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class WorkspaceCreateSerializer(serializers.Serializer):
@@ -89,7 +89,7 @@ class WorkspaceUpdateSerializer(WorkspaceCreateSerializer):
     goals = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_GOALS, required=False)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ReadOnlyModelSerializer):
     user = UserSummarySerializer(read_only=True)
     invited_by = UserSummarySerializer(read_only=True, allow_null=True)
     role = RoleField(read_only=True)
@@ -97,7 +97,6 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "user", "role", "invited_by", "created_at"]
-        read_only_fields = fields
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
@@ -108,7 +107,7 @@ class TransferOwnershipSerializer(serializers.Serializer):
     user_id = serializers.UUIDField(help_text="The member who becomes owner; the caller becomes admin.")
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     role = RoleField(read_only=True)
     invited_by = UserSummarySerializer(read_only=True, allow_null=True)
     status = serializers.SerializerMethodField()
@@ -116,7 +115,6 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = ["id", "email", "role", "invited_by", "expires_at", "status", "created_at"]
-        read_only_fields = fields
 
     @extend_schema_field(INVITATION_STATUS)
     def get_status(self, invitation) -> str:
@@ -159,7 +157,7 @@ class AcceptedInvitationSerializer(serializers.Serializer):
     role = RoleField()
 
 
-class ActivityEventSerializer(serializers.ModelSerializer):
+class ActivityEventSerializer(ReadOnlyModelSerializer):
     actor = UserSummarySerializer(read_only=True, allow_null=True)
     target_type = serializers.ChoiceField(
         choices=TARGET_TYPES, read_only=True, help_text='Model label of the target, e.g. "scopes.scope"; "" for none.'
@@ -174,7 +172,6 @@ class ActivityEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityEvent
         fields = ["id", "verb", "actor", "target_type", "target_id", "metadata", "created_at"]
-        read_only_fields = fields
 
 
 # --- Onboarding --------------------------------------------------------------------------------
