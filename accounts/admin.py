@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import AuthEvent, User
 from accounts.services import set_active
-from orbit.admin import ReadOnlyAdmin, apply_to_each
+from orbit.admin import ReadOnlyAdmin, staff_action
 
 
 @admin.register(User)
@@ -22,21 +22,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     actions = ["deactivate", "reactivate"]
 
-    @admin.action(description="Deactivate selected (and revoke their refresh tokens)")
-    def deactivate(self, request, queryset):
-        self._set_active(request, queryset, active=False, done="Deactivated")
+    @staff_action("Deactivate selected (and revoke their refresh tokens)", done="Deactivated")
+    def deactivate(self, request, user):
+        return set_active(user=user, active=False, actor=request.user, request=request)
 
-    @admin.action(description="Reactivate selected")
-    def reactivate(self, request, queryset):
-        self._set_active(request, queryset, active=True, done="Reactivated")
-
-    def _set_active(self, request, queryset, *, active: bool, done: str) -> None:
-        apply_to_each(
-            request,
-            queryset,
-            lambda user: set_active(user=user, active=active, actor=request.user, request=request),
-            done=done,
-        )
+    @staff_action("Reactivate selected", done="Reactivated")
+    def reactivate(self, request, user):
+        return set_active(user=user, active=True, actor=request.user, request=request)
 
 
 @admin.register(AuthEvent)

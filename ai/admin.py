@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ai.models import AIResultCache, AIRun
 from ai.services import retry_run
-from orbit.admin import apply_to_each
+from orbit.admin import staff_action
 
 
 @admin.register(AIRun)
@@ -30,9 +30,9 @@ class AIRunAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in AIRun._meta.fields]
     actions = ["retry"]
 
-    @admin.action(description="Retry selected failed runs")
-    def retry(self, request, queryset):
-        apply_to_each(request, queryset, lambda run: retry_run(run=run, actor=request.user), done="Queued again")
+    @staff_action("Retry selected failed runs", done="Queued again")
+    def retry(self, request, run):
+        return retry_run(run=run, actor=request.user)
 
     def has_add_permission(self, request):
         return False

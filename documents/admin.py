@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from documents.models import Document, DocumentPage
 from documents.services import reprocess_document
-from orbit.admin import FixedRowsInline, apply_to_each
+from orbit.admin import FixedRowsInline, staff_action
 
 
 class DocumentPageInline(FixedRowsInline):
@@ -57,11 +57,9 @@ class DocumentAdmin(admin.ModelAdmin):
     inlines = [DocumentPageInline]
     actions = ["reprocess"]
 
-    @admin.action(description="Reprocess selected (extract the text again)")
-    def reprocess(self, request, queryset):
-        apply_to_each(
-            request, queryset, lambda doc: reprocess_document(document=doc, actor=request.user), done="Queued"
-        )
+    @staff_action("Reprocess selected (extract the text again)", done="Queued")
+    def reprocess(self, request, document):
+        return reprocess_document(document=document, actor=request.user)
 
 
 @admin.register(DocumentPage)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from exports.models import Export
 from exports.services import retry_export
-from orbit.admin import apply_to_each
+from orbit.admin import staff_action
 
 
 @admin.register(Export)
@@ -15,8 +15,6 @@ class ExportAdmin(admin.ModelAdmin):
     readonly_fields = ("content_hash", "file_key", "run", "attempts", "claimed_at", "created_at", "updated_at")
     actions = ["retry"]
 
-    @admin.action(description="Retry selected failed exports")
-    def retry(self, request, queryset):
-        apply_to_each(
-            request, queryset, lambda export: retry_export(export=export, actor=request.user), done="Queued again"
-        )
+    @staff_action("Retry selected failed exports", done="Queued again")
+    def retry(self, request, export):
+        return retry_export(export=export, actor=request.user)

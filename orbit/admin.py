@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -40,6 +42,23 @@ def apply_to_each(request, queryset, service, *, done: str) -> None:
         messages.success(request, f"{done}: {succeeded}.")
     for line in refused:
         messages.warning(request, f"Skipped {line}")
+
+
+def staff_action(description: str, *, done: str):
+    """A ModelAdmin action written for one object: `@staff_action("Retry selected", done="Queued again")` on
+    `def retry(self, request, export): return retry_export(export=export, actor=request.user)` makes the action
+    that runs it for each selected object and reports as `apply_to_each` does (a service returning False did
+    nothing). List it in `actions` by its name, as any action."""
+
+    def decorate(act_on_one):
+        @admin.action(description=description)
+        @functools.wraps(act_on_one)
+        def action(modeladmin, request, queryset):
+            apply_to_each(request, queryset, lambda obj: act_on_one(modeladmin, request, obj), done=done)
+
+        return action
+
+    return decorate
 
 
 class FixedRowsInline(admin.TabularInline):

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from orbit.admin import ReadOnlyAdmin, admin_link, apply_to_each, changelist_link
+from orbit.admin import ReadOnlyAdmin, admin_link, changelist_link, staff_action
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 from workspaces.services.invitations import resend_invitation
 from workspaces.services.workspaces import restore_workspace
@@ -80,11 +80,9 @@ class WorkspaceAdmin(admin.ModelAdmin):
                 links.append((changelist_link(model, label, workspace__id__exact=workspace.pk),))
         return format_html_join(" · ", "{}", links)
 
-    @admin.action(description="Restore selected (undo soft delete)")
-    def restore(self, request, queryset):
-        apply_to_each(
-            request, queryset, lambda ws: restore_workspace(workspace=ws, actor=request.user), done="Restored"
-        )
+    @staff_action("Restore selected (undo soft delete)", done="Restored")
+    def restore(self, request, workspace):
+        return restore_workspace(workspace=workspace, actor=request.user)
 
 
 @admin.register(Membership)
@@ -136,11 +134,9 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["workspace", "invited_by"]
     actions = ["resend"]
 
-    @admin.action(description="Resend selected (new link, new expiry; the old link stops working)")
-    def resend(self, request, queryset):
-        apply_to_each(
-            request, queryset, lambda inv: resend_invitation(invitation=inv, actor=request.user), done="Resent"
-        )
+    @staff_action("Resend selected (new link, new expiry; the old link stops working)", done="Resent")
+    def resend(self, request, invitation):
+        return resend_invitation(invitation=invitation, actor=request.user)
 
     def has_add_permission(self, request):
         # An invitation made here would have no token anyone knows; invite through the API (it mails the link).

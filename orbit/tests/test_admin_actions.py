@@ -197,3 +197,39 @@ def test_audit_trails_are_read_only_in_the_admin(staff_client, kind):
     )
     assert_error(staff_client.get(reverse(f"{prefix}_add")), 403, "permission_denied")
     assert type(row).objects.filter(pk=row.pk).count() == 1
+
+
+def test_staff_action_runs_the_method_for_each_selected_object_and_reports(rf):
+    from django.contrib import admin
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from orbit.admin import staff_action
+    from orbit.errors import Conflict
+
+    class Bells(admin.ModelAdmin):
+        actions = ["ring"]
+        rung = []
+
+        @staff_action("Ring selected", done="Rung")
+        def ring(self, request, bell):
+            if bell == "cracked":
+                raise Conflict("A cracked bell does not ring.")
+            self.rung.append((request, bell))
+            return bell != "rung already"
+
+    request = rf.post("/")
+    request.session, request.user = {}, AnonymousUser()
+    request._messages = FallbackStorage(request)
+    modeladmin = Bells(ActivityEvent, admin.site)
+    modeladmin.ring(request, ["big", "cracked", "small", "rung already"])
+
+    assert Bells.rung == [(request, "big"), (request, "small"), (request, "rung already")]
+    assert [str(message) for message in get_messages(request)] == [
+        "Rung: 2.",
+        "Skipped cracked: A cracked bell does not ring.",
+        "Skipped rung already: nothing to do",
+    ]
+    # Django lists and labels the action by these.
+    assert (Bells.ring.__name__, Bells.ring.short_description) == ("ring", "Ring selected")
+    assert dict(modeladmin.get_action_choices(request))["ring"] == "Ring selected"
