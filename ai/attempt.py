@@ -79,7 +79,6 @@ def fail(attempt: Attempt, claim, code: str, message: str) -> str:
         changed = claim.update(**fields, claimed_at=None, finished_at=now, updated_at=now)
         if changed:
             activity.record(
-                workspace=run.workspace,
                 actor=run.user,
                 verb=FAILED_VERB,
                 target=run,
@@ -98,7 +97,6 @@ def succeed(attempt: Attempt, claim, *, scope, result=None, metadata=None) -> No
     now = timezone.now()
     claim.update(**fields, error_code="", error_message="", claimed_at=None, finished_at=now, updated_at=now)
     activity.record(
-        workspace=run.workspace,
         actor=run.user,
         verb=SUCCESS_VERBS[run.kind],
         target=scope,

@@ -158,7 +158,6 @@ def retry_run(*, run: AIRun, actor) -> AIRun:
         raise Conflict("Only a failed AI run can be retried.", details={"status": run.status})
     run.refresh_from_db()
     activity.record(
-        workspace=run.workspace,
         actor=actor,
         verb=activity.Verb.AI_RUN_RETRIED,
         target=run,

@@ -46,7 +46,6 @@ def _fail(export: Export, claim, message: str) -> bool:
         )
         if changed:
             activity.record(
-                workspace=export.workspace,
                 actor=None,
                 verb=ActivityEvent.Verb.EXPORT_FAILED,
                 target=export,
@@ -95,7 +94,6 @@ def _store(export: Export, claim, data: bytes, digest: str) -> bool:
             updated_at=now,
         )
         activity.record(
-            workspace=export.workspace,
             actor=None,
             verb=ActivityEvent.Verb.EXPORT_SUCCEEDED,
             target=export,

@@ -104,7 +104,6 @@ def request_export(*, workspace, scope_id, actor, data) -> tuple[Export, bool]:
             requested_by=actor,
         )
         activity.record(
-            workspace=workspace,
             actor=actor,
             verb=ActivityEvent.Verb.EXPORT_REQUESTED,
             target=export,
@@ -128,7 +127,7 @@ def retry_export(*, export: Export, actor) -> Export:
         )
         if not changed:
             raise Conflict("Only a failed export can be retried.", details={"status": export.status})
-        activity.record(workspace=export.workspace, actor=actor, verb=ActivityEvent.Verb.EXPORT_RETRIED, target=export)
+        activity.record(actor=actor, verb=ActivityEvent.Verb.EXPORT_RETRIED, target=export)
         PIPELINE.enqueue(export.id)
     export.refresh_from_db()
     return export

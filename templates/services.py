@@ -60,7 +60,7 @@ def create_template(
     )
     template.full_clean()
     template.save()
-    activity.record(workspace=workspace, actor=actor, verb=Verb.TEMPLATE_CREATED, target=template)
+    activity.record(actor=actor, verb=Verb.TEMPLATE_CREATED, target=template)
     return template
 
 
@@ -106,13 +106,7 @@ def update_template(*, template: Template, actor, changes: dict, replace: bool =
 @transaction.atomic
 def delete_template(*, template: Template, actor) -> None:
     _check_editable(template)
-    activity.record(
-        workspace=template.workspace,
-        actor=actor,
-        verb=Verb.TEMPLATE_DELETED,
-        target=template,
-        metadata={"name": template.name},
-    )
+    activity.record(actor=actor, verb=Verb.TEMPLATE_DELETED, target=template, metadata={"name": template.name})
     template.delete()
 
 
@@ -134,7 +128,6 @@ def apply_template(*, template: Template, scope: Scope, actor) -> dict:
         to_add.append(section)
     added = append_sections(scope=scope, actor=actor, specs=to_add, record=False)
     activity.record(
-        workspace=scope.workspace,
         actor=actor,
         verb=Verb.TEMPLATE_APPLIED,
         target=scope,

@@ -25,16 +25,22 @@ TARGET_TYPES = (
 )
 
 
-def record(*, workspace, actor, verb: Verb, target: models.Model | None = None, metadata: dict | None = None):
+def record(
+    *, workspace=None, actor, verb: Verb, target: models.Model | None = None, metadata: dict | None = None
+) -> ActivityEvent:
     """Append one event. `verb` is an `ActivityEvent.Verb` (a new kind of event adds its member there first);
-    `target` any model instance. A free string is refused, so a misspelt verb fails in the first test run."""
+    `target` any model instance. A free string is refused, so a misspelt verb fails in the first test run.
+    `workspace` defaults to the target's: name it only for an event with no target, or a target that does not
+    belong to one workspace (a user, the workspace itself)."""
     if not isinstance(verb, Verb):
         raise TypeError(f"activity.record needs an ActivityEvent.Verb, not {verb!r}.")
     target_type = target._meta.label_lower if target is not None else ""
     if target_type not in TARGET_TYPES:
         raise TypeError(f"activity.record: add {target_type!r} to TARGET_TYPES (the schema's list) first.")
+    if workspace is None and not hasattr(target, "workspace_id"):
+        raise TypeError("activity.record: name the workspace, as the target does not give one.")
     return ActivityEvent.objects.create(
-        workspace=workspace,
+        workspace_id=target.workspace_id if workspace is None else workspace.pk,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         verb=verb,
         target_type=target_type,
@@ -63,11 +69,5 @@ def record_update(
     if changed:
         target = instance if target is None else target
         extra = metadata() if callable(metadata) else metadata or {}
-        record(
-            workspace=target.workspace if workspace is None else workspace,
-            actor=actor,
-            verb=verb,
-            target=target,
-            metadata={"fields": changed, **extra},
-        )
+        record(workspace=workspace, actor=actor, verb=verb, target=target, metadata={"fields": changed, **extra})
     return changed

@@ -244,7 +244,6 @@ def _accept(*, document: Document, actor, size: int, sha256: str, detected: str)
     locked.processing_attempts = 0
     locked.save()
     activity.record(
-        workspace=locked.workspace,
         actor=actor,
         verb=Verb.DOCUMENT_UPLOADED,
         target=locked,

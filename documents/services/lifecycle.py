@@ -41,13 +41,7 @@ def enqueue(document_id) -> None:
 
 def record_event(document: Document, verb: Verb, *, actor, **metadata) -> None:
     """A document's activity event. Each names the file, so the feed still reads after a rename or a deletion."""
-    activity.record(
-        workspace=document.workspace,
-        actor=actor,
-        verb=verb,
-        target=document,
-        metadata={"filename": document.filename, **metadata},
-    )
+    activity.record(actor=actor, verb=verb, target=document, metadata={"filename": document.filename, **metadata})
 
 
 def mark_failed(

@@ -58,7 +58,6 @@ def add_comment(*, scope: Scope, author, body: str, section_id=None, parent_id=N
     comment.save()
     counts.refresh(scope)
     activity.record(
-        workspace=scope.workspace,
         actor=author,
         verb=Verb.COMMENT_ADDED,
         target=scope,
@@ -110,7 +109,6 @@ def set_resolved(*, comment: Comment, membership: Membership, resolved: bool) ->
     comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
     counts.refresh(comment.scope_id)
     activity.record(
-        workspace=membership.workspace,
         actor=membership.user,
         verb=Verb.COMMENT_RESOLVED if resolved else Verb.COMMENT_UNRESOLVED,
         target=comment.scope,

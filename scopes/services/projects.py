@@ -15,7 +15,7 @@ def create_project(*, workspace, actor, name: str, client_name: str = "", descri
     project = Project(workspace=workspace, name=name, client_name=client_name, description=description)
     project.full_clean()
     project.save()
-    activity.record(workspace=workspace, actor=actor, verb=Verb.PROJECT_CREATED, target=project)
+    activity.record(actor=actor, verb=Verb.PROJECT_CREATED, target=project)
     return project
 
 
@@ -32,7 +32,7 @@ def update_project(*, project: Project, actor, changes: dict, replace: bool = Fa
 def set_project_status(*, project: Project, actor, status: str) -> Project:
     if apply_changes(project, {"status": status}, fields=("status",)):
         verb = Verb.PROJECT_ARCHIVED if status == Project.Status.ARCHIVED else Verb.PROJECT_UNARCHIVED
-        activity.record(workspace=project.workspace, actor=actor, verb=verb, target=project)
+        activity.record(actor=actor, verb=verb, target=project)
     return project
 
 
@@ -44,11 +44,5 @@ def delete_project(*, project: Project, actor) -> None:
     same moment either lands first (and is detached here) or waits and is refused (scopes.services.scopes).
     """
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
-    activity.record(
-        workspace=project.workspace,
-        actor=actor,
-        verb=Verb.PROJECT_DELETED,
-        target=project,
-        metadata={"name": project.name},
-    )
+    activity.record(actor=actor, verb=Verb.PROJECT_DELETED, target=project, metadata={"name": project.name})
     project.delete()

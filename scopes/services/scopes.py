@@ -77,7 +77,6 @@ def create_scope(
     counts.refresh(scope)  # nobody else sees the new row before commit: no lock needed
     search.refresh([scope.pk])
     activity.record(
-        workspace=workspace,
         actor=actor,
         verb=Verb.SCOPE_CREATED,
         target=scope,
@@ -120,13 +119,7 @@ def transition_scope(*, scope: Scope, actor, status: str, expected_version: int 
             details={"from": current, "to": status, "allowed": list(allowed)},
         )
     apply_changes(scope, {"status": status}, fields=("status",), expected_version=expected_version)
-    activity.record(
-        workspace=scope.workspace,
-        actor=actor,
-        verb=Verb.SCOPE_STATUS_CHANGED,
-        target=scope,
-        metadata={"from": current, "to": status},
-    )
+    activity.record(actor=actor, verb=Verb.SCOPE_STATUS_CHANGED, target=scope, metadata={"from": current, "to": status})
     return scope
 
 
@@ -161,13 +154,7 @@ def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
     )
     counts.refresh(copy)  # its sections (not its comments); nobody else sees the new row before commit
     search.refresh([copy.pk])
-    activity.record(
-        workspace=scope.workspace,
-        actor=actor,
-        verb=Verb.SCOPE_DUPLICATED,
-        target=copy,
-        metadata={"source_id": str(scope.pk)},
-    )
+    activity.record(actor=actor, verb=Verb.SCOPE_DUPLICATED, target=copy, metadata={"source_id": str(scope.pk)})
     return copy
 
 
@@ -175,13 +162,13 @@ def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
 def trash_scope(*, scope: Scope, actor) -> None:
     """Soft delete: the scope leaves lists and can be restored for TRASH_RETENTION, then cleanup purges it."""
     if Scope.objects.filter(pk=scope.pk, deleted_at__isnull=True).update(deleted_at=timezone.now()):
-        activity.record(workspace=scope.workspace, actor=actor, verb=Verb.SCOPE_DELETED, target=scope)
+        activity.record(actor=actor, verb=Verb.SCOPE_DELETED, target=scope)
 
 
 @transaction.atomic
 def restore_scope(*, scope: Scope, actor) -> Scope:
     if Scope.objects.filter(pk=scope.pk, deleted_at__isnull=False).update(deleted_at=None, updated_at=timezone.now()):
-        activity.record(workspace=scope.workspace, actor=actor, verb=Verb.SCOPE_RESTORED, target=scope)
+        activity.record(actor=actor, verb=Verb.SCOPE_RESTORED, target=scope)
     scope.refresh_from_db()
     return scope
 

@@ -57,7 +57,6 @@ def append_sections(*, scope: Scope, actor, specs: list[dict], record: bool = Tr
     search.refresh([scope.pk])
     if record and sections:
         activity.record(
-            workspace=scope.workspace,
             actor=actor,
             verb=Verb.SCOPE_UPDATED,
             target=scope,
@@ -103,7 +102,6 @@ def delete_section(*, section: ScopeSection, actor) -> None:
     counts.refresh(scope)
     search.refresh([scope.pk])
     activity.record(
-        workspace=scope.workspace,
         actor=actor,
         verb=Verb.SCOPE_UPDATED,
         target=scope,
@@ -136,7 +134,5 @@ def reorder_sections(*, scope: Scope, actor, order: list[UUID]) -> list[ScopeSec
             )
         )
     search.refresh([scope.pk])
-    activity.record(
-        workspace=scope.workspace, actor=actor, verb=Verb.SCOPE_UPDATED, target=scope, metadata={"change": "reordered"}
-    )
+    activity.record(actor=actor, verb=Verb.SCOPE_UPDATED, target=scope, metadata={"change": "reordered"})
     return list(ScopeSection.objects.filter(scope=scope).order_by("position"))

@@ -113,7 +113,6 @@ def invite(*, workspace: Workspace, inviter_membership: Membership, email: str, 
     invitation.save()
     _send_invitation_mail(invitation, token)
     record(
-        workspace=workspace,
         actor=inviter_membership.user,
         verb=Verb.MEMBER_INVITED,
         target=invitation,
@@ -142,7 +141,7 @@ def resend_invitation(*, invitation: Invitation, actor) -> Invitation:
     token = _new_token(invitation, now)
     invitation.save(update_fields=["token_hash", "expires_at", "updated_at"])
     _send_invitation_mail(invitation, token)
-    record(workspace=invitation.workspace, actor=actor, verb=Verb.MEMBER_INVITATION_RESENT, target=invitation)
+    record(actor=actor, verb=Verb.MEMBER_INVITATION_RESENT, target=invitation)
     return invitation
 
 
@@ -155,13 +154,7 @@ def revoke_invitation(*, invitation: Invitation, actor) -> None:
         return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    record(
-        workspace=invitation.workspace,
-        actor=actor,
-        verb=Verb.MEMBER_INVITATION_REVOKED,
-        target=invitation,
-        metadata={"email": invitation.email},
-    )
+    record(actor=actor, verb=Verb.MEMBER_INVITATION_REVOKED, target=invitation, metadata={"email": invitation.email})
 
 
 def get_invitation_by_token(token: str, *, for_update: bool = False) -> Invitation:

@@ -84,6 +84,24 @@ def test_record_takes_only_a_verb_member(verb, workspace):
     assert not ActivityEvent.objects.exists()
 
 
+def test_record_defaults_the_workspace_to_the_targets(workspace, other_workspace):
+    from scopes.tests.factories import ProjectFactory
+
+    project = ProjectFactory(workspace=workspace)
+    event = record(actor=None, verb=Verb.PROJECT_CREATED, target=project)
+    assert (event.workspace_id, event.target_id) == (workspace.pk, str(project.pk))
+    named = record(workspace=other_workspace, actor=None, verb=Verb.MEMBER_JOINED, target=workspace.owner)
+    assert named.workspace_id == other_workspace.pk
+
+
+@pytest.mark.parametrize("target", [None, "user", "workspace"])
+def test_record_needs_the_workspace_when_the_target_does_not_give_one(target, workspace):
+    target = {"user": workspace.owner, "workspace": workspace}.get(target)
+    with pytest.raises(TypeError, match="name the workspace"):
+        record(actor=None, verb=Verb.WORKSPACE_UPDATED, target=target)
+    assert not ActivityEvent.objects.exists()
+
+
 def test_the_schema_lists_the_verbs(api_client):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert schema["components"]["schemas"]["ActivityVerbEnum"]["enum"] == list(Verb.values)
