@@ -10,7 +10,7 @@ from orbit.errors import Conflict, not_in_workspace
 from orbit.updates import apply_changes
 from scopes import counts, search
 from scopes.models import Project, Scope, ScopeSection
-from scopes.services.sections import build_sections
+from scopes.services.sections import build_sections, copy_sections
 from workspaces import activity
 from workspaces.activity import Verb
 
@@ -139,19 +139,7 @@ def duplicate_scope(*, scope: Scope, actor, title: str = "") -> Scope:
         ai_analysis=scope.ai_analysis,
         created_by=actor,
     )
-    ScopeSection.objects.bulk_create(
-        ScopeSection(
-            scope=copy,
-            section_type=section.section_type,
-            title=section.title,
-            content=section.content,
-            position=section.position,
-            confidence=section.confidence,
-            ai_generated=section.ai_generated,
-            sources=section.sources,
-        )
-        for section in scope.sections.order_by("position")
-    )
+    copy_sections(source=scope, to=copy)
     counts.refresh(copy)  # its sections (not its comments); nobody else sees the new row before commit
     search.refresh([copy.pk])
     activity.record(actor=actor, verb=Verb.SCOPE_DUPLICATED, target=copy, metadata={"source_id": str(scope.pk)})

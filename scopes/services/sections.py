@@ -42,6 +42,15 @@ def build_sections(*, scope: Scope, specs: list[dict], start: int) -> list[Scope
     return sections
 
 
+def copy_sections(*, source: Scope, to: Scope) -> list[ScopeSection]:
+    """`source`'s sections as new sections of `to`, each in its place with every editable field (at version 1, with
+    no comments): what a duplicate keeps. `to` is a new scope nobody else sees yet, so nothing is locked."""
+    return ScopeSection.objects.bulk_create(
+        ScopeSection(scope=to, position=section.position, **{name: getattr(section, name) for name in EDITABLE_FIELDS})
+        for section in source.sections.order_by("position")
+    )
+
+
 @transaction.atomic
 def add_section(*, scope: Scope, actor, **fields) -> ScopeSection:
     """Append a section at the end of the scope."""

@@ -81,6 +81,25 @@ class TestDuplicate:
         assert ScopeSection.objects.filter(scope=scope).count() == 3
         assert verbs(workspace) == ["scope.duplicated"]
 
+    def test_each_section_keeps_its_content_and_place_and_starts_a_new_history(self, member, workspace):
+        scope = ScopeFactory(workspace=workspace)
+        ScopeSectionFactory(scope=scope, title="Plain")
+        original = ScopeSectionFactory(
+            scope=scope,
+            section_type=ScopeSection.SectionType.RISKS,
+            content="Weather.",
+            confidence=0.4,
+            ai_generated=True,
+            sources=[{"document_id": str(uuid.uuid4()), "page": 2, "quote": "rain"}],
+            version=5,
+        )
+        CommentFactory(scope=scope, section=original)
+        copy_id = member("editor").post(scopes_url(workspace, scope.pk, "duplicate"), {}).json()["id"]
+        copied = ScopeSection.objects.get(scope_id=copy_id, position=1)
+        kept = ("section_type", "title", "content", "confidence", "ai_generated", "sources")
+        assert [getattr(copied, name) for name in kept] == [getattr(original, name) for name in kept]
+        assert (copied.version, copied.comments.count()) == (1, 0)
+
     def test_counts_against_the_plan_and_writes_nothing_when_refused(self, member, workspace):
         editor = member("editor")
         scope = ScopeFactory(workspace=workspace)
