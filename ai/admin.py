@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from ai.models import AIResultCache, AIRun
 from ai.services import retry_run
-from orbit.admin import staff_action
+from orbit.admin import NoAddAdmin, staff_action
 
 
 @admin.register(AIRun)
-class AIRunAdmin(admin.ModelAdmin):
+class AIRunAdmin(NoAddAdmin):  # a run is queued through the API, where it is checked and counted
     list_display = [
         "created_at",
         "kind",
@@ -34,15 +34,12 @@ class AIRunAdmin(admin.ModelAdmin):
     def retry(self, request, run):
         return retry_run(run=run, actor=request.user)
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
         return False
 
 
 @admin.register(AIResultCache)
-class AIResultCacheAdmin(admin.ModelAdmin):
+class AIResultCacheAdmin(NoAddAdmin):  # written by the worker from a provider's answer
     list_display = ["created_at", "kind", "provider", "model", "prompt_version", "workspace", "hits", "last_hit_at"]
     list_filter = ["kind", "provider", "prompt_version"]
     search_fields = ["key", "workspace__name", "model"]
@@ -60,6 +57,3 @@ class AIResultCacheAdmin(admin.ModelAdmin):
         "hits",
         "last_hit_at",
     ]
-
-    def has_add_permission(self, request):
-        return False

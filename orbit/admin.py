@@ -72,14 +72,19 @@ class FixedRowsInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoAddAdmin(admin.ModelAdmin):
+    """For rows only a service makes (the API or the worker): staff see and act on them here but never add one,
+    which would skip what the service does when it makes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ReadOnlyAdmin(NoAddAdmin):
     """For audit trails (auth events, activity): staff read them in the admin, nobody adds, edits or deletes."""
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

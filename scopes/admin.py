@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from orbit.admin import FixedRowsInline
+from orbit.admin import FixedRowsInline, NoAddAdmin
 from scopes import counts, search
 from scopes.models import Comment, Favourite, Project, Scope, ScopeSection
 from scopes.services.sections import delete_section
@@ -47,16 +47,13 @@ class ScopeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScopeSection)
-class ScopeSectionAdmin(admin.ModelAdmin):
+class ScopeSectionAdmin(NoAddAdmin):  # a section's place in its scope is the API's to give (positions 0..n-1)
     list_display = ["title", "scope", "position", "section_type", "confidence", "ai_generated", "version"]
     list_filter = ["section_type", "ai_generated"]
     search_fields = ["title", "content", "scope__title", "scope__workspace__name"]
     list_select_related = ["scope"]
     raw_id_fields = ["scope"]
     readonly_fields = ["scope", "position", "version"]
-
-    def has_add_permission(self, request):
-        return False  # a section's place in its scope is the API's to give (positions stay 0..n-1)
 
     def save_model(self, request, obj, form, change):
         obj.version += 1

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from orbit.admin import ReadOnlyAdmin, admin_link, changelist_link, staff_action
+from orbit.admin import NoAddAdmin, ReadOnlyAdmin, admin_link, changelist_link, staff_action
 from workspaces.models import ActivityEvent, Invitation, Membership, Onboarding, Workspace
 from workspaces.services.invitations import resend_invitation
 from workspaces.services.workspaces import restore_workspace
@@ -114,7 +114,7 @@ class InvitationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(NoAddAdmin):  # one made here would have no token anyone knows: the API mails the link
     """The token hash is never shown: it is the only thing standing between the table and a way in."""
 
     list_display = ["email", "workspace", "role", "invited_by", "expires_at", "accepted_at", "revoked_at"]
@@ -137,10 +137,6 @@ class InvitationAdmin(admin.ModelAdmin):
     @staff_action("Resend selected (new link, new expiry; the old link stops working)", done="Resent")
     def resend(self, request, invitation):
         return resend_invitation(invitation=invitation, actor=request.user)
-
-    def has_add_permission(self, request):
-        # An invitation made here would have no token anyone knows; invite through the API (it mails the link).
-        return False
 
 
 @admin.register(ActivityEvent)

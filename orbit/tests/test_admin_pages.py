@@ -119,3 +119,15 @@ def test_non_staff_are_sent_to_the_admin_login(client, model):
     response = client.get(_url(model, "changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+NO_ADD = ["ai.AIRun", "ai.AIResultCache", "scopes.ScopeSection", "workspaces.Invitation", "workspaces.ActivityEvent"]
+
+
+@pytest.mark.parametrize("label", NO_ADD)
+def test_rows_only_a_service_makes_have_no_add_page(staff_client, label):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    assert staff_client.get(_url(model, "add")).status_code == 403
+    assert _url(model, "add") not in staff_client.get(_url(model, "changelist")).content.decode()  # no Add button
