@@ -6,7 +6,7 @@ Delivery is at least once (django-q2's `retry` is a lease), so, as in documents.
 - the final write (the scope and all its sections, the analysis, or the suggestions) and the run's success are
   one transaction, taken only while the claim holds: a run creates its scope exactly once, or nothing (ai.jobs);
 - a provider that is not configured, or still down after the SDK's retries, fails the run with `ai_unavailable`
-  and nothing is created.
+  and nothing is created; a run whose worker keeps dying fails with `ai_failed` after AI_RUN_MAX_ATTEMPTS claims.
 Logs and the run keep metadata only: provider, model, tokens, cost, latency and outcome, never text or prompts
 (ai.attempt).
 """
@@ -33,15 +33,17 @@ def _claim(run_id) -> tuple[AIRun, object] | None:
 
 def run(run_id) -> str:
     """Run one AI job. Returns what happened: succeeded, failed or skipped."""
-    claimed = _claim(run_id)
-    if claimed is None:
-        return "skipped"  # finished, deleted, or another worker holds a live claim
-    job, claim = claimed
+    with structlog.contextvars.bound_contextvars(ai_run_id=str(run_id)):
+        return PIPELINE.run_claimed(_claim(run_id), _work, fail=_give_up)
+
+
+def _give_up(job: AIRun, claim, message: str) -> bool:
+    return fail(Attempt(job), claim, "ai_failed", message) == "failed"
+
+
+def _work(job: AIRun, claim) -> str:
     attempt = Attempt(job)
-    structlog.contextvars.bind_contextvars(ai_run_id=str(job.id))
     try:
-        if job.attempts > PIPELINE.max_attempts:
-            return fail(attempt, claim, "ai_failed", "The AI job did not finish after several attempts.")
         return KINDS[job.kind](attempt, claim)
     except ProviderError as exc:
         attempt.called = attempt.called and exc.called
@@ -53,8 +55,6 @@ def run(run_id) -> str:
     except Exception:
         logger.exception("ai_run_crashed", run_id=str(job.id), kind=job.kind, provider=job.provider)
         return fail(attempt, claim, "server_error", "The AI job failed because of an internal error; try again.")
-    finally:
-        structlog.contextvars.unbind_contextvars("ai_run_id")
 
 
 def requeue_stale(*, now, dry_run: bool = False) -> int:

@@ -20,10 +20,8 @@ logger = structlog.get_logger(__name__)
 PIPELINE = worker.Pipeline(
     model=AIRun,
     task="ai.tasks.run_ai",
-    waiting=AIRun.Status.QUEUED,
-    running=AIRun.Status.RUNNING,
-    lease_setting="AI_RUN_LEASE",
-    max_attempts_setting="AI_RUN_MAX_ATTEMPTS",
+    settings_prefix="AI_RUN",
+    gave_up="The AI job did not finish after several attempts.",
     token="claim_token",
 )
 

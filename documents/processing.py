@@ -51,7 +51,7 @@ def _fail(document: Document, claim, message: str) -> bool:
 
 def _retry_later(document: Document, claim, reason: str) -> str:
     attempts = document.processing_attempts
-    if attempts >= settings.DOCUMENT_PROCESSING_MAX_ATTEMPTS:
+    if attempts >= PIPELINE.max_attempts:
         _fail(document, claim, f"Storage was unavailable on {attempts} attempts; try reprocessing later.")
         return "failed"
     delay = settings.DOCUMENT_RETRY_BACKOFF * 2 ** (attempts - 1)
@@ -142,9 +142,4 @@ def _extract_and_store(document: Document, claim) -> str:
 
 def process(document_id: str) -> str:
     """Run the pipeline for one document. Returns what happened: completed, failed, retry or skipped."""
-    return PIPELINE.run_claimed(
-        _claim(document_id),
-        _extract_and_store,
-        fail=_fail,
-        gave_up="Processing did not finish after several attempts; the file may be too large or damaged.",
-    )
+    return PIPELINE.run_claimed(_claim(document_id), _extract_and_store, fail=_fail)

@@ -61,10 +61,8 @@ def get_live_scope(*, workspace, scope_id) -> Scope:
 PIPELINE = worker.Pipeline(
     model=Export,
     task="exports.tasks.generate_export",
-    waiting=Export.Status.QUEUED,
-    running=Export.Status.RUNNING,
-    lease_setting="EXPORT_LEASE",
-    max_attempts_setting="EXPORT_MAX_ATTEMPTS",
+    settings_prefix="EXPORT",
+    gave_up="The export did not finish after several attempts; the scope may be too large. Retry it.",
     run="run",
 )
 

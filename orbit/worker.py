@@ -1,5 +1,7 @@
 """What the worker pipelines share (documents.processing, exports.processing, ai.runner), declared once per
-pipeline as a `Pipeline`: the model, the task that runs one row, its waiting and running statuses, the lease.
+pipeline as a `Pipeline`: the model, the task that runs one row, the prefix of its settings (`<prefix>_LEASE`,
+`<prefix>_MAX_ATTEMPTS`), what a row that keeps dying is told, and, where they are not RunStatus's, its waiting and
+running statuses.
 
 Delivery is at least once (django-q2's `retry` is a lease), so a pipeline
 - is sent with `enqueue(pk)` once the transaction that made the row runnable commits;
@@ -8,9 +10,9 @@ Delivery is at least once (django-q2's `retry` is a lease), so a pipeline
   matches only while this claim holds (still running, same `claimed_at`, same run counter or claim token);
 - writes progress through the claim, and its final write only after `holds(claim)` locked the row inside the
   transaction of that write, so a worker that lost its lease, or a row deleted or re-run meanwhile, writes nothing;
-- fails a row claimed more than `max_attempts` times instead of working on it again (its worker keeps dying on it);
-  `run_claimed(claimed, work, ...)` does that and the skip, then hands the row to the pipeline's own work (ai.runner
-  checks `max_attempts` itself, inside the log context its failure is written in);
+- fails a row claimed more than `max_attempts` times with its `gave_up` message instead of working on it again (its
+  worker keeps dying on it); `run_claimed(claimed, work, fail=)` does that and the skip, then hands the row to the
+  pipeline's own work;
 - is queued again by `requeue_stale(...)` from the cleanup schedule when a worker died or an enqueue was lost
   (the claim makes a duplicate harmless).
 """
@@ -26,18 +28,30 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from orbit.models import RunStatus
+
 
 @dataclass(frozen=True)
 class Pipeline:
     model: type[models.Model]
     task: str  # dotted path of the task that runs one row, given the row's id
-    waiting: str  # status of a row waiting for a worker
-    running: str  # status of a claimed row
-    lease_setting: str  # the setting holding the lease in seconds (read at each call)
-    max_attempts_setting: str  # the setting holding how many claims a row is worked on; one more fails it
+    # Its settings (read at each call): <prefix>_LEASE, the lease in seconds, and <prefix>_MAX_ATTEMPTS, how many
+    # claims a row is worked on (one more fails it).
+    settings_prefix: str
+    gave_up: str  # the error of a row failed after max_attempts claims
+    waiting: str = RunStatus.QUEUED  # status of a row waiting for a worker
+    running: str = RunStatus.RUNNING  # status of a claimed row
     attempts: str = "attempts"  # the counter of claims
     run: str | None = None  # a counter bumped on each re-run: a claim is also identified by it
     token: str | None = None  # or a field that takes a fresh uuid with each claim
+
+    @property
+    def lease_setting(self) -> str:
+        return f"{self.settings_prefix}_LEASE"
+
+    @property
+    def max_attempts_setting(self) -> str:
+        return f"{self.settings_prefix}_MAX_ATTEMPTS"
 
     @property
     def lease(self) -> timedelta:
@@ -79,19 +93,18 @@ class Pipeline:
         claimed: tuple[models.Model, models.QuerySet] | None,
         work: Callable[[models.Model, models.QuerySet], str],
         *,
-        fail: Callable[[models.Model, models.QuerySet, str], object],
-        gave_up: str,
+        fail: Callable[[models.Model, models.QuerySet, str], bool],
     ) -> str:
         """One delivery of a row's task, given what `claim` returned: "skipped" when nothing was claimed (finished,
-        deleted, or another worker holds a live claim); "failed" with `fail(row, claim, gave_up)` when the row was
-        claimed more than `max_attempts` times without finishing (its worker keeps dying on it); otherwise what
-        `work(row, claim)` returns."""
+        deleted, or another worker holds a live claim); when the row was claimed more than `max_attempts` times
+        without finishing (its worker keeps dying on it), `fail(row, claim, gave_up)`, which returns whether it
+        failed the row ("failed", or "skipped" when the claim was lost meanwhile); otherwise what `work(row, claim)`
+        returns."""
         if claimed is None:
             return "skipped"
         row, claim = claimed
         if getattr(row, self.attempts) > self.max_attempts:
-            fail(row, claim, gave_up)
-            return "failed"
+            return "failed" if fail(row, claim, self.gave_up) else "skipped"
         return work(row, claim)
 
     def requeue_stale(self, *, now, dry_run: bool = False) -> int:

@@ -25,10 +25,10 @@ logger = structlog.get_logger(__name__)
 PIPELINE = worker.Pipeline(
     model=Document,
     task="documents.tasks.process_document",
+    settings_prefix="DOCUMENT_PROCESSING",
+    gave_up="Processing did not finish after several attempts; the file may be too large or damaged.",
     waiting=Document.Status.UPLOADED,
     running=Document.Status.PROCESSING,
-    lease_setting="DOCUMENT_PROCESSING_LEASE",
-    max_attempts_setting="DOCUMENT_PROCESSING_MAX_ATTEMPTS",
     attempts="processing_attempts",
     run="processing_run",
 )
