@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_authevent'),
+        ("accounts", "0002_authevent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='authevent',
-            name='kind',
-            field=models.CharField(choices=[('login_succeeded', 'Sign-in succeeded'), ('login_failed', 'Sign-in failed'), ('logged_out', 'Signed out'), ('signed_up', 'Signed up'), ('email_verified', 'Email verified'), ('password_reset_requested', 'Password reset requested'), ('password_reset', 'Password reset'), ('password_changed', 'Password changed'), ('tokens_exchanged', 'Session exchanged for tokens'), ('user_deactivated', 'Account deactivated by staff'), ('user_reactivated', 'Account reactivated by staff')], db_index=True, max_length=32),
+            model_name="authevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login_succeeded", "Sign-in succeeded"),
+                    ("login_failed", "Sign-in failed"),
+                    ("logged_out", "Signed out"),
+                    ("signed_up", "Signed up"),
+                    ("email_verified", "Email verified"),
+                    ("password_reset_requested", "Password reset requested"),
+                    ("password_reset", "Password reset"),
+                    ("password_changed", "Password changed"),
+                    ("tokens_exchanged", "Session exchanged for tokens"),
+                    ("user_deactivated", "Account deactivated by staff"),
+                    ("user_reactivated", "Account reactivated by staff"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
     ]
