@@ -19,6 +19,23 @@ import re
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
+from orbit.errors import (
+    BadRequest,
+    Conflict,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotAuthenticated,
+    NotFound,
+    OrbitError,
+    PayloadTooLarge,
+    PermissionDenied,
+    PreconditionFailed,
+    RateLimited,
+    ServerError,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from orbit.exception_handler import envelope
 
 MAX_JSON_DEPTH = 64  # Orbit's deepest body (a template's sections' sources) is 4 levels
@@ -30,20 +47,24 @@ HTML_PAGES = ("/api/docs/", "/api/redoc/", "/_allauth/openapi.html")  # document
 _TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _OPENERS = (b"[", b"{")
 
-CODES_BY_STATUS = {
-    400: ("bad_request", "The request is malformed."),
-    401: ("not_authenticated", "No valid credentials were given."),
-    403: ("permission_denied", "You do not have permission to perform this action."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "The HTTP method is not allowed here."),
-    406: ("not_acceptable", "The requested representation is not available."),
-    409: ("conflict", "The request conflicts with the current state."),
-    412: ("precondition_failed", "A precondition of the request failed."),
-    413: ("payload_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "The body type is not supported."),
-    429: ("rate_limited", "Too many requests. Try again later."),
-    500: ("server_error", "An unexpected error occurred. Quote the request id when reporting it."),
-    503: ("service_unavailable", "The service is unavailable; try again."),
+# The answer to a bare HTTP status (a library's or Django's own error page): Orbit's error of that status.
+GENERIC_ERRORS = {
+    error.http_status: error
+    for error in (
+        BadRequest,
+        NotAuthenticated,
+        PermissionDenied,
+        NotFound,
+        MethodNotAllowed,
+        NotAcceptable,
+        Conflict,
+        PreconditionFailed,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        RateLimited,
+        ServerError,
+        ServiceUnavailable,
+    )
 }
 
 
@@ -67,18 +88,24 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIXES)
 
 
-def error_response(request, status: int, code: str, message: str, details: dict | None = None) -> JsonResponse:
-    body = envelope(code, message, details)
+def error_response(request, error: OrbitError, status: int | None = None) -> JsonResponse:
+    """`error` in the envelope, with its HTTP status unless `status` is given."""
+    status = status or error.http_status
+    body = envelope(error.code, error.message, error.details)
     if request.path.startswith(AUTH_API_PREFIX):
-        param = next(iter(details or {}), None)
-        body = {"status": status, "errors": [{"code": code, "message": message, "param": param}], **body}
-    return JsonResponse(body, status=status)
+        param = next(iter(error.details), None)
+        body = {"status": status, "errors": [{"code": error.code, "message": error.message, "param": param}], **body}
+    return JsonResponse(body, status=status, headers=error.headers)
 
 
 def status_response(request, status: int) -> JsonResponse:
     """The generic error answer for an HTTP status (a 4xx not listed is a bad request, a 5xx a server error)."""
-    code, message = CODES_BY_STATUS.get(status) or CODES_BY_STATUS[500 if status >= 500 else 400]
-    return error_response(request, status, code, message)
+    error = GENERIC_ERRORS.get(status) or GENERIC_ERRORS[500 if status >= 500 else 400]
+    return error_response(request, error(), status)
+
+
+def _body_error(message: str) -> ValidationFailed:
+    return ValidationFailed(message, details={"body": [message]})
 
 
 def _is_form(content_type: str) -> bool:
@@ -101,16 +128,16 @@ class JsonBodyGuardMiddleware:
             try:
                 body = request.body
             except RequestDataTooBig:
-                return error_response(request, 413, "payload_too_large", "The request body is too large.")
+                return error_response(request, PayloadTooLarge())
             if json_depth_exceeds(body):
-                message = f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels."
-                return error_response(request, 400, "validation_error", message, {"body": [message]})
+                return error_response(
+                    request, _body_error(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+                )
             if auth_api and body and not _is_form(request.content_type or ""):
                 try:
                     json.loads(body)
                 except ValueError:  # UnicodeDecodeError included
-                    message = "The request body is not valid JSON."
-                    return error_response(request, 400, "validation_error", message, {"body": [message]})
+                    return error_response(request, _body_error("The request body is not valid JSON."))
         return self.get_response(request)
 
 

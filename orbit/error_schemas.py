@@ -1,11 +1,11 @@
 """The error envelope per HTTP status, with the `details` each status carries (issue 9: a typed client should not
 get `{[key: string]: unknown}`). `orbit.schema.AutoSchema` answers each documented error status with the
-component named here; `orbit.errors.ERROR_CODES_BY_STATUS` says which codes each status can carry.
+component named here; `orbit.errors.error_codes_by_status()` says which codes each status can carry.
 
 The shapes are what the code sends: `orbit.exception_handler` (DRF's exceptions), the `details=` of each raised
 `OrbitError`, `orbit.concurrency.lost_update` (412) and `billing.plans.enforce_limit` (402)."""
 
-from orbit.errors import CODES_BY_STATUS, ERROR_CODES
+from orbit.errors import error_codes_by_status
 
 REF = "#/components/schemas/"
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
@@ -216,12 +216,12 @@ DETAILS_BY_STATUS = {
 def envelope_schema(status: str) -> tuple[str, str, dict]:
     """(component name, response description, envelope schema) of an error status."""
     name, description, details = DETAILS_BY_STATUS[status]
-    codes = CODES_BY_STATUS[int(status)]
+    codes = error_codes_by_status()[int(status)]
     error = _object(
         {
             "code": _string(
                 "Stable, machine-readable error code.\n\n"
-                + "\n".join(f"* `{code}`: {ERROR_CODES[code]}" for code in codes),
+                + "\n".join(f"* `{code}`: {meaning}" for code, meaning in codes.items()),
                 enum=list(codes),
             ),
             "message": _string("Human-readable explanation."),

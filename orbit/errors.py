@@ -1,5 +1,12 @@
-"""Coded business errors. Raise these from services; the exception handler renders the envelope."""
+"""Coded business errors. Raise these from services; the exception handler renders the envelope.
 
+Each class with a code of its own says what the code means (`description`); `error_codes_by_status()` lists every
+code under its HTTP status for the schema (orbit/error_schemas.py), from these classes (every app's) and
+OTHER_CODES, the codes DRF, the token authentication and Django answer with."""
+
+from functools import cache
+
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import status
 
 
@@ -9,6 +16,7 @@ class OrbitError(Exception):
     code = "error"
     http_status = status.HTTP_400_BAD_REQUEST
     default_message = "The request could not be completed."
+    description = ""  # what the code means, listed with it in the schema
 
     def __init__(self, message: str | None = None, *, details: dict | None = None, headers: dict | None = None):
         self.message = message or self.default_message
@@ -16,13 +24,32 @@ class OrbitError(Exception):
         self.headers = headers or {}
         super().__init__(self.message)
 
+    def __init_subclass__(cls, **kwargs):
+        """A class that answers a code of its own must say what it means, or the schema could not list it."""
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if not (own.get("description") if "code" in own else cls.description):
+            raise TypeError(f"{cls.__name__} answers the code {cls.code!r}: give it a description of its own.")
+
 
 class ValidationFailed(OrbitError):
     code, http_status, default_message = "validation_error", 400, "The request is invalid."
+    description = "The request body or parameters are invalid; `details` maps fields to messages."
+
+
+class BadRequest(OrbitError):
+    code, http_status, default_message = "bad_request", 400, "The request is malformed."
+    description = "The request is malformed (for example a Host header this server does not serve)."
+
+
+class NotAuthenticated(OrbitError):
+    code, http_status, default_message = "not_authenticated", 401, "No valid credentials were given."
+    description = "No valid credentials were given."
 
 
 class NotFound(OrbitError):
     code, http_status, default_message = "not_found", 404, "Not found."
+    description = "No such resource, or it belongs to a workspace the caller is not a member of."
 
 
 # Maximum lengths of free text in request bodies (issue 9 item 7): titles short, prose generous. Serializers use
@@ -64,64 +91,86 @@ def not_in_workspace(field: str, *ids) -> NotFound:
 
 class PermissionDenied(OrbitError):
     code, http_status, default_message = "permission_denied", 403, "You do not have permission to perform this action."
+    description = "The caller's role does not allow this action."
+
+
+class MethodNotAllowed(OrbitError):
+    code, http_status, default_message = "method_not_allowed", 405, "The HTTP method is not allowed here."
+    description = "The HTTP method is not allowed here."
+
+
+class NotAcceptable(OrbitError):
+    code, http_status, default_message = "not_acceptable", 406, "The requested representation is not available."
+    description = "The requested representation is not available."
 
 
 class Conflict(OrbitError):
     code, http_status, default_message = "conflict", 409, "The request conflicts with the current state."
+    description = "The request conflicts with the current state."
 
 
 class PreconditionFailed(OrbitError):
-    code, http_status, default_message = "precondition_failed", 412, "The resource was changed by someone else."
+    code, http_status, default_message = "precondition_failed", 412, "A precondition of the request failed."
+    description = "If-Match did not match the current version."
 
 
 class IdempotencyKeyReused(OrbitError):
     code, http_status = "idempotency_key_reused", 422
     default_message = "This Idempotency-Key was already used with a different request."
+    description = "The Idempotency-Key was already used with a different request."
 
 
 class PlanLimitExceeded(OrbitError):
     code, http_status, default_message = "plan_limit_exceeded", 402, "Your plan's limit has been reached."
+    description = "The workspace's plan limit is reached; `details` carries limit, usage and plan."
 
 
 class PayloadTooLarge(OrbitError):
-    code, http_status, default_message = "payload_too_large", 413, "The payload is too large."
+    code, http_status, default_message = "payload_too_large", 413, "The request body is too large."
+    description = "The payload or file is too large."
 
 
 class UnsupportedMediaType(OrbitError):
-    code, http_status, default_message = "unsupported_media_type", 415, "This file type is not supported."
+    code, http_status, default_message = "unsupported_media_type", 415, "The body type is not supported."
+    description = "The body or file type is not supported."
 
 
 class RateLimited(OrbitError):
     code, http_status, default_message = "rate_limited", 429, "Too many requests. Try again later."
+    description = "Too many requests; see the Retry-After header."
+
+
+class ServerError(OrbitError):
+    code, http_status = "server_error", 500
+    default_message = "An unexpected error occurred. Quote the request id when reporting it."
+    description = "An unexpected error; the request id identifies it in the logs."
 
 
 class AIUnavailable(OrbitError):
     code, http_status, default_message = "ai_unavailable", 503, "The AI provider is unavailable."
+    description = "The AI provider is unavailable."
 
 
 class MalwareDetected(OrbitError):
     code, http_status, default_message = "malware_detected", 422, "The file was rejected by the malware scan."
+    description = "The malware scan rejected the file; it was deleted from storage."
 
 
 class ServiceUnavailable(OrbitError):
     code, http_status, default_message = "service_unavailable", 503, "A service Orbit depends on is unavailable."
+    description = "Storage or the malware scanner is unavailable; nothing was changed, try again."
 
 
 class LengthRequired(OrbitError):
     code, http_status, default_message = "length_required", 411, "The request needs a Content-Length header."
+    description = "An upload without a Content-Length header (e.g. chunked); send the file with its length."
 
 
-# Stable codes the API may answer with, under the HTTP status that carries them, each with what it means. The
-# schema documents each status's envelope with these (orbit/error_schemas.py); orbit/tests/test_schema_errors.py
-# checks that every OrbitError's code is listed under its status.
-ERROR_CODES_BY_STATUS = {
-    400: {
-        "validation_error": "The request body or parameters are invalid; `details` maps fields to messages.",
-        "parse_error": "The request body is not valid JSON.",
-        "bad_request": "The request is malformed (for example a Host header this server does not serve).",
-    },
+# Codes the API answers with that no OrbitError carries: DRF's, the token authentication's and Django's CSRF
+# check's, under their status with what they mean.
+OTHER_CODES = {
+    400: {"parse_error": "The request body is not valid JSON."},
     401: {
-        "not_authenticated": "No valid credentials were given.",
         "authentication_failed": "The credentials are invalid.",
         "bad_authorization_header": "The Authorization header is not `Bearer <token>`.",
         "token_not_valid": "The access token is malformed, expired or revoked.",
@@ -129,59 +178,37 @@ ERROR_CODES_BY_STATUS = {
         "user_inactive": "The access token's account is deactivated.",
         "user_not_found": "The access token's account no longer exists.",
     },
-    402: {
-        "plan_limit_exceeded": "The workspace's plan limit is reached; `details` carries limit, usage and plan.",
-    },
-    403: {
-        "permission_denied": "The caller's role does not allow this action.",
-        "csrf_failed": "A cookie-authenticated request (browser auth client) came without a valid CSRF token.",
-        "email_mismatch": "The invitation is for another email address, or that address is not verified yet.",
-    },
-    404: {
-        "not_found": "No such resource, or it belongs to a workspace the caller is not a member of.",
-    },
-    405: {
-        "method_not_allowed": "The HTTP method is not allowed here.",
-    },
-    406: {
-        "not_acceptable": "The requested representation is not available.",
-    },
-    409: {
-        "conflict": "The request conflicts with the current state.",
-        "last_owner": "The change would leave the workspace without an owner.",
-        "already_member": "The user is already a member of the workspace.",
-        "invitation_used": "The invitation has already been accepted.",
-    },
-    410: {
-        "invitation_expired": "The invitation has expired; ask for a new one.",
-        "invitation_revoked": "The invitation was revoked.",
-    },
-    411: {
-        "length_required": "An upload without a Content-Length header (e.g. chunked); send the file with its length.",
-    },
-    412: {
-        "precondition_failed": "If-Match did not match the current version.",
-    },
-    413: {
-        "payload_too_large": "The payload or file is too large.",
-    },
-    415: {
-        "unsupported_media_type": "The body or file type is not supported.",
-    },
-    422: {
-        "idempotency_key_reused": "The Idempotency-Key was already used with a different request.",
-        "malware_detected": "The malware scan rejected the file; it was deleted from storage.",
-    },
-    429: {
-        "rate_limited": "Too many requests; see the Retry-After header.",
-    },
-    500: {
-        "server_error": "An unexpected error; the request id identifies it in the logs.",
-    },
-    503: {
-        "service_unavailable": "Storage or the malware scanner is unavailable; nothing was changed, try again.",
-        "ai_unavailable": "The AI provider is unavailable.",
-    },
+    403: {"csrf_failed": "A cookie-authenticated request (browser auth client) came without a valid CSRF token."},
 }
-ERROR_CODES = {code: meaning for codes in ERROR_CODES_BY_STATUS.values() for code, meaning in codes.items()}
-CODES_BY_STATUS = {status: tuple(codes) for status, codes in ERROR_CODES_BY_STATUS.items()}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def codes_by_status(error_classes, others: dict[int, dict[str, str]]) -> dict[int, dict[str, str]]:
+    """{status: {code: what it means}} of `error_classes` and `others`, statuses and their codes in order. A code
+    given two statuses or two meanings is a mistake: ImproperlyConfigured."""
+    found = {code: (status, meaning) for status, codes in others.items() for code, meaning in codes.items()}
+    for error in error_classes:
+        entry = (error.http_status, error.description)
+        if found.setdefault(error.code, entry) != entry:
+            raise ImproperlyConfigured(f"The error code {error.code!r} is both {found[error.code]} and {entry}.")
+    by_status: dict[int, dict[str, str]] = {}
+    for code, (http_status, meaning) in sorted(found.items(), key=lambda item: (item[1][0], item[0])):
+        by_status.setdefault(http_status, {})[code] = meaning
+    return by_status
+
+
+def error_codes_by_status() -> dict[int, dict[str, str]]:
+    """Every code the API may answer with, under its status, with what it means: each OrbitError subclass's (of
+    every app once the URLconf is loaded, as it is when the schema is generated from it) and OTHER_CODES.
+    Shared between calls while no error class is added: read it, do not change it."""
+    return _codes_of(tuple(_subclasses(OrbitError)))
+
+
+@cache
+def _codes_of(error_classes: tuple) -> dict[int, dict[str, str]]:
+    return codes_by_status(error_classes, OTHER_CODES)

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from orbit.errors import OrbitError
+from orbit.errors import BadRequest, OrbitError, PayloadTooLarge, ServerError
 
 logger = structlog.get_logger(__name__)
 
@@ -57,15 +57,12 @@ def _from_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
 def exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER: every error, expected or not, leaves in the envelope."""
     headers = {}
-    if isinstance(exc, OrbitError):
-        set_rollback()
-        return Response(envelope(exc.code, exc.message, exc.details), status=exc.http_status, headers=exc.headers)
     if isinstance(exc, RequestDataTooBig):  # the body passed DATA_UPLOAD_MAX_MEMORY_SIZE while DRF parsed it
-        set_rollback()
-        return Response(envelope("payload_too_large", "The request body is too large."), status=413)
-    if isinstance(exc, SuspiciousOperation):
-        set_rollback()
-        return Response(envelope("bad_request", "The request is malformed."), status=status.HTTP_400_BAD_REQUEST)
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = BadRequest()
+    if isinstance(exc, OrbitError):
+        return _response(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -89,8 +86,9 @@ def exception_handler(exc, context):
     logger.exception(
         "unhandled_exception", view=context.get("view").__class__.__name__ if context.get("view") else None
     )
+    return _response(ServerError())
+
+
+def _response(error: OrbitError) -> Response:
     set_rollback()
-    return Response(
-        envelope("server_error", "An unexpected error occurred. Quote the request id when reporting it."),
-        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-    )
+    return Response(envelope(error.code, error.message, error.details), status=error.http_status, headers=error.headers)

@@ -1,5 +1,6 @@
 """Django-level 404/500 (outside DRF views) in the same envelope, so no HTML page or traceback leaks. The codes
-and messages per status are orbit.apiguard's, shared with the middleware that turns stray HTML errors into JSON."""
+and messages per status are those of orbit.apiguard's GENERIC_ERRORS, shared with the middleware that turns stray
+HTML errors into JSON."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse

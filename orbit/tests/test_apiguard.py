@@ -4,9 +4,11 @@ Over real HTTP (gunicorn), the same requests are sent by orbit/tests/test_http_s
 import json
 
 import pytest
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.test import Client
 
-from orbit.apiguard import MAX_JSON_DEPTH, json_depth_exceeds
+from orbit.apiguard import MAX_JSON_DEPTH, json_depth_exceeds, status_response
+from orbit.exception_handler import exception_handler
 
 NESTED = "[" * 1000 + "]" * 1000
 NESTED_OBJECT = '{"a":' * 1000 + "1" + "}" * 1000
@@ -160,3 +162,55 @@ def test_root_answers_json_pointing_at_docs_and_health(settings, client, debug):
     assert body["docs"] == "/api/docs/"
     assert body["health"].startswith("/api/health")
     assert client.get(body["health"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        (400, "bad_request", "The request is malformed."),
+        (401, "not_authenticated", "No valid credentials were given."),
+        (402, "bad_request", "The request is malformed."),  # a 4xx without an error of its own
+        (403, "permission_denied", "You do not have permission to perform this action."),
+        (404, "not_found", "Not found."),
+        (405, "method_not_allowed", "The HTTP method is not allowed here."),
+        (406, "not_acceptable", "The requested representation is not available."),
+        (409, "conflict", "The request conflicts with the current state."),
+        (412, "precondition_failed", "A precondition of the request failed."),
+        (413, "payload_too_large", "The request body is too large."),
+        (415, "unsupported_media_type", "The body type is not supported."),
+        (429, "rate_limited", "Too many requests. Try again later."),
+        (500, "server_error", "An unexpected error occurred. Quote the request id when reporting it."),
+        (502, "server_error", "An unexpected error occurred. Quote the request id when reporting it."),
+        (503, "service_unavailable", "A service Orbit depends on is unavailable."),
+    ],
+)
+def test_a_bare_status_answers_orbits_error_of_that_status(rf, status, code, message):
+    body = json.loads(status_response(rf.get("/api/anything/"), status).content)
+    assert body == {"error": {"code": code, "message": message, "details": {}}}
+    response = status_response(rf.get("/_allauth/app/v1/anything"), status)
+    assert response.status_code == status
+    assert json.loads(response.content) == {
+        "status": status,
+        "errors": [{"code": code, "message": message, "param": None}],
+        **body,
+    }
+
+
+@pytest.mark.parametrize(
+    ("exception", "status", "code", "message"),
+    [
+        (RequestDataTooBig(), 413, "payload_too_large", "The request body is too large."),
+        (DisallowedHost(), 400, "bad_request", "The request is malformed."),
+        (
+            RuntimeError("boom"),
+            500,
+            "server_error",
+            "An unexpected error occurred. Quote the request id when reporting it.",
+        ),
+    ],
+    ids=["body-too-big", "suspicious", "bug"],
+)
+def test_drf_views_answer_django_errors_and_bugs_with_the_same_errors(exception, status, code, message):
+    response = exception_handler(exception, {})
+    assert response.status_code == status
+    assert response.data == {"error": {"code": code, "message": message, "details": {}}}

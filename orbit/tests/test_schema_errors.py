@@ -2,10 +2,14 @@
 `{[key: string]: unknown}`): every error response of every operation references its status's envelope, and real
 refusals sent over HTTP validate against that envelope with a strict OpenAPI 3.1 validator."""
 
+import gc
+from types import SimpleNamespace
+
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from orbit.error_schemas import DETAILS_BY_STATUS
-from orbit.errors import CODES_BY_STATUS, ERROR_CODES, OrbitError
+from orbit.errors import Conflict, OrbitError, codes_by_status, error_codes_by_status
 from orbit.tests.schemas import generated, problems
 from scopes.tests.factories import ScopeFactory
 
@@ -45,19 +49,57 @@ def _subclasses(cls):
 
 
 def test_every_code_is_listed_under_the_status_it_answers_with():
-    """Orbit's coded errors (every app's, loaded with the URLs) each appear under their status, so the code enum of
-    that status's envelope is complete; and every documented code belongs to some status."""
+    """Orbit's coded errors (every app's, loaded with the URLs) each appear under their status with their own
+    description, so the code enum of that status's envelope is complete; and every status listed has an envelope."""
     import orbit.urls  # noqa: F401  (imports every app's views, services and errors)
 
-    misplaced = [
-        (sub.__name__, sub.code, sub.http_status)
-        for sub in _subclasses(OrbitError)
-        if sub.__module__.split(".")[-2:] != ["tests"] and sub.code not in CODES_BY_STATUS.get(sub.http_status, ())
-    ]
-    assert not misplaced
-    listed = {code for codes in CODES_BY_STATUS.values() for code in codes}
-    assert listed == set(ERROR_CODES)
-    assert set(CODES_BY_STATUS) <= {int(status) for status in DETAILS_BY_STATUS}
+    listed = error_codes_by_status()
+    assert {(sub.http_status, sub.code, sub.description) for sub in _subclasses(OrbitError)} <= {
+        (status, code, meaning) for status, codes in listed.items() for code, meaning in codes.items()
+    }
+    assert {"last_owner", "invitation_used"} <= set(listed[409])  # another app's classes
+    assert {"token_not_valid", "password_changed"} <= set(listed[401])  # codes no OrbitError carries
+    assert set(listed) == {int(status) for status in DETAILS_BY_STATUS}
+
+
+def _error(code, status, description):
+    return SimpleNamespace(code=code, http_status=status, description=description)
+
+
+def test_codes_are_listed_by_status_then_code_with_the_other_codes():
+    classes = [_error("gone", 410, "Gone."), _error("b", 400, "B."), _error("a", 400, "A."), _error("a", 400, "A.")]
+    listed = codes_by_status(classes, {400: {"c": "C."}, 401: {"d": "D."}})
+    assert listed == {400: {"a": "A.", "b": "B.", "c": "C."}, 401: {"d": "D."}, 410: {"gone": "Gone."}}
+    assert [list(codes) for codes in listed.values()] == [["a", "b", "c"], ["d"], ["gone"]]
+
+
+@pytest.mark.parametrize(
+    ("classes", "others"),
+    [
+        ([_error("a", 400, "A."), _error("a", 409, "A.")], {}),  # one code, two statuses
+        ([_error("a", 400, "A."), _error("a", 400, "Another.")], {}),  # one code, two meanings
+        ([_error("a", 400, "A.")], {401: {"a": "A."}}),  # a class's code among the others
+    ],
+    ids=["two-statuses", "two-meanings", "class-and-other"],
+)
+def test_a_code_with_two_meanings_is_refused(classes, others):
+    with pytest.raises(ImproperlyConfigured, match="'a'"):
+        codes_by_status(classes, others)
+
+
+def test_a_class_with_a_code_of_its_own_must_describe_it():
+    with pytest.raises(TypeError, match="'teapot'"):
+
+        class Teapot(Conflict):
+            code = "teapot"
+
+    with pytest.raises(TypeError, match="'error'"):
+
+        class Vague(OrbitError):  # the base's code, which means nothing
+            default_message = "Something."
+
+    gc.collect()  # the refused classes leave OrbitError's subclasses
+    assert "teapot" not in {sub.code for sub in _subclasses(OrbitError)}
 
 
 @pytest.mark.django_db
