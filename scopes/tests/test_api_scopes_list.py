@@ -162,8 +162,8 @@ class TestSearch:
 
     def test_a_large_search_vector_stays_in_the_row(self, workspace):
         """Migration 0004 (STORAGE MAIN): a broad search ranks every match's vector, and one stored out of line
-                costs TOAST lookups per row. Twenty sections of text make a vector far over the 2 kB at which PostgreSQL
-                would otherwise move it out of the row; writing it again must not add its bytes to the TOAST table (other,
+        costs TOAST lookups per row. Twenty sections of text make a vector far over the 2 kB at which PostgreSQL
+        would otherwise move it out of the row; writing it again must not add its bytes to the TOAST table (other,
         smaller columns may go there instead: PostgreSQL moves those out first to make room)."""
         scope = ScopeFactory(workspace=workspace)
         vocabulary = [f"{stem}{n}" for stem in ("deliver", "milestone", "require", "budget") for n in range(60)]
