@@ -16,9 +16,8 @@ from exports import content, logo, storage
 from exports.models import Export
 from exports.render.docx import render_docx
 from exports.render.pdf import render_pdf
-from exports.services import PIPELINE
+from exports.services import PIPELINE, record_event
 from orbit import worker
-from workspaces import activity
 from workspaces.models import ActivityEvent
 
 logger = structlog.get_logger(__name__)
@@ -45,17 +44,7 @@ def _fail(export: Export, claim, message: str) -> bool:
             updated_at=timezone.now(),
         )
         if changed:
-            activity.record(
-                actor=None,
-                verb=ActivityEvent.Verb.EXPORT_FAILED,
-                target=export,
-                metadata={
-                    "scope_id": str(export.scope_id),
-                    "format": export.format,
-                    "run": export.run,
-                    "error": message,
-                },
-            )
+            record_event(export, ActivityEvent.Verb.EXPORT_FAILED, actor=None, run=export.run, error=message)
     return bool(changed)
 
 
@@ -93,12 +82,7 @@ def _store(export: Export, claim, data: bytes, digest: str) -> bool:
             finished_at=now,
             updated_at=now,
         )
-        activity.record(
-            actor=None,
-            verb=ActivityEvent.Verb.EXPORT_SUCCEEDED,
-            target=export,
-            metadata={"scope_id": str(export.scope_id), "format": export.format, "size_bytes": len(data)},
-        )
+        record_event(export, ActivityEvent.Verb.EXPORT_SUCCEEDED, actor=None, size_bytes=len(data))
     return True
 
 

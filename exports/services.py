@@ -67,6 +67,17 @@ PIPELINE = worker.Pipeline(
 )
 
 
+def record_event(export: Export, verb: ActivityEvent.Verb, *, actor, **metadata) -> None:
+    """An export's activity event. Each names the scope and the format, so the feed still reads after the export's
+    file and row are gone (retention)."""
+    activity.record(
+        actor=actor,
+        verb=verb,
+        target=export,
+        metadata={"scope_id": str(export.scope_id), "format": export.format, **metadata},
+    )
+
+
 def request_export(*, workspace, scope_id, actor, data) -> tuple[Export, bool]:
     """Returns (export, cached). A succeeded export with the same content hash is returned as it is, uncounted."""
     scope = get_live_scope(workspace=workspace, scope_id=scope_id)  # before the body: a foreign id is a 404
@@ -101,11 +112,8 @@ def request_export(*, workspace, scope_id, actor, data) -> tuple[Export, bool]:
             branding=branding,
             requested_by=actor,
         )
-        activity.record(
-            actor=actor,
-            verb=ActivityEvent.Verb.EXPORT_REQUESTED,
-            target=export,
-            metadata={"scope_id": str(scope.id), "format": fmt, "options": options, "branding": branding["plan"]},
+        record_event(
+            export, ActivityEvent.Verb.EXPORT_REQUESTED, actor=actor, options=options, branding=branding["plan"]
         )
         PIPELINE.enqueue(export.id)
     return export, False

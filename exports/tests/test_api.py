@@ -73,8 +73,12 @@ def test_request_runs_in_the_worker_and_records_everything(member, workspace, sc
     assert detail["size_bytes"] > 1000
     assert detail["filename"] == "Intake modernisation.pdf"
     assert detail["download"]["url"].startswith("http://testserver/")
-    verbs = set(ActivityEvent.objects.filter(workspace=workspace).values_list("verb", flat=True))
-    assert {"export.requested", "export.succeeded"} <= verbs
+    events = dict(
+        ActivityEvent.objects.filter(workspace=workspace, verb__startswith="export.").values_list("verb", "metadata")
+    )
+    named = {"scope_id": str(scope.id), "format": "pdf"}  # every export event names its scope and format
+    assert events["export.requested"] == {**named, "options": body["options"], "branding": "free"}
+    assert events["export.succeeded"] == {**named, "size_bytes": detail["size_bytes"]}
 
 
 def test_same_content_returns_the_finished_export_without_counting(member, workspace, scope, run_worker, settings):

@@ -149,7 +149,8 @@ def test_render_crash_fails_with_a_readable_error_and_retry_works(workspace, sco
     assert export.status == Export.Status.FAILED
     assert export.error == "The export could not be generated because of an internal error; retry it."
     assert "renderer bug" not in export.error
-    assert ActivityEvent.objects.filter(verb="export.failed", target_id=str(export.id)).count() == 1
+    failed = ActivityEvent.objects.get(verb="export.failed", target_id=str(export.id))
+    assert failed.metadata == {"scope_id": str(scope.id), "format": "pdf", "run": export.run, "error": export.error}
     monkeypatch.undo()
     services.retry_export(export=export, actor=workspace.owner)
     assert tasks.generate_export(str(export.id)) == "succeeded"
