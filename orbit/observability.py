@@ -268,4 +268,19 @@ def _end_task_span(sender, func, task, **kwargs) -> None:
     # A worker may be recycled right after; don't keep the span waiting for the next batch.
     provider = trace.get_tracer_provider()
     if hasattr(provider, "force_flush") and os.environ.get("OTEL_FLUSH_EACH_TASK", "1") == "1":
-        provider.force_flush(timeout_millis=2000)
+        flush(provider, timeout=FLUSH_SECONDS)
+
+
+FLUSH_SECONDS = 2.0
+
+
+def flush(provider, *, timeout: float) -> bool:
+    """`provider.force_flush()`, waited for at most `timeout` seconds; whether it finished. The SDK's own ignores
+    its timeout (opentelemetry-sdk 1.45 exports synchronously, each request up to the exporter's 10 s and its
+    retries), and a task's span is flushed inside django-q2's timer lock, after the task's work is done but before
+    its result is handed on: a slow or unreachable collector must cost a task at most this, never stall the worker.
+    What is not sent by then goes with the next batch."""
+    flusher = threading.Thread(target=provider.force_flush, name="orbit-span-flush", daemon=True)
+    flusher.start()
+    flusher.join(timeout)
+    return not flusher.is_alive()

@@ -255,7 +255,7 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                     sessions = database_sessions()
                     os.killpg(worker.pid, signal.SIGABRT)  # faulthandler: every thread's stack, into the log
                     time.sleep(2)
-                    log = (tmp_path / "worker.log").read_text()[-6000:]
+                    log = (tmp_path / "worker.log").read_text()[-12000:]
                     raise AssertionError(
                         f"document {document.status} ({document.error!r}); database sessions: {sessions}; worker: {log}"
                     ) from None
@@ -272,7 +272,9 @@ def test_a_request_is_traced_into_the_task_it_queued_and_counted(make_client, wo
                     seen = sorted(
                         {(s["service"], s["name"]) for r in sink.received("/v1/traces") for s in spans(r["body"])}
                     )
-                    log = (tmp_path / "worker.log").read_text()[-3000:]
+                    os.killpg(worker.pid, signal.SIGABRT)  # faulthandler: every thread's stack, into the log
+                    time.sleep(2)
+                    log = (tmp_path / "worker.log").read_text()[-12000:]
                     raise AssertionError(f"no worker task span linked to the confirm; spans: {seen}; worker: {log}")
                 scraped = requests.get(f"{server}/metrics", headers={"Authorization": "Bearer s3cret-metrics-token"})
         finally:
