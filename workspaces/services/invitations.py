@@ -6,6 +6,7 @@ to join a workspace. Pending invitations hold a seat: the "members" plan limit c
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -57,15 +58,23 @@ def _send_invitation_mail(invitation: Invitation, token: str) -> None:
         f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC. "
         "If you did not expect it, ignore this mail."
     )
-    # After commit: a rolled-back invitation never mails a token that does not exist.
+    # After commit: a rolled-back invitation never mails a token that does not exist. Robust: the invitation stands
+    # whatever the mail server does; a failed mail is logged (and reaches Sentry), and the invitation can be resent.
     transaction.on_commit(
         lambda: send_mail(
-            subject=f"{inviter_name} invited you to {workspace.name} on Orbit",
+            subject=_one_line(f"{inviter_name} invited you to {workspace.name} on Orbit"),
             message=body,
             from_email=None,
             recipient_list=[invitation.email],
-        )
+        ),
+        robust=True,
     )
+
+
+def _one_line(text: str) -> str:
+    """Text for a mail header, which must not hold a line break: names are free text (a workspace called
+    "Acme\r\nBcc: ..." is accepted), so control characters become spaces and runs of white space one space."""
+    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).split())
 
 
 def is_expired(invitation: Invitation, now=None) -> bool:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -20,6 +21,11 @@ from workspaces.tests.invitation_support import accept, everything, invitations_
 Role = Membership.Role
 
 
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP is down")
+
+
 @pytest.mark.django_db
 class TestInvite:
     @pytest.mark.parametrize(("role", "expected"), [("owner", 201), ("admin", 201), ("editor", 403), ("viewer", 403)])
@@ -29,6 +35,25 @@ class TestInvite:
             response = client.post(invitations_url(pro), {"email": "new@example.com", "role": "editor"})
             role_answer(response, expected)
         assert len(mail.outbox) == (1 if expected == 201 else 0)
+
+    def test_a_name_with_line_breaks_makes_a_one_line_subject(self, member, pro, committed):
+        pro.name = "Acme\r\nBcc: everyone@example.com\x07"
+        pro.save(update_fields=["name"])
+        with committed():
+            response = member("admin").post(invitations_url(pro), {"email": "new@example.com", "role": "viewer"})
+        assert response.status_code == 201, response.content
+        (message,) = mail.outbox
+        assert message.subject.endswith("invited you to Acme Bcc: everyone@example.com on Orbit")
+        assert message.message()["Subject"] == message.subject  # a header Django accepts, on one line
+        assert message.recipients() == ["new@example.com"]
+
+    def test_a_failing_mail_server_does_not_undo_or_fail_the_invitation(self, member, pro, committed, settings, caplog):
+        settings.EMAIL_BACKEND = "workspaces.tests.test_invitations_api.FailingBackend"
+        with committed():
+            response = member("admin").post(invitations_url(pro), {"email": "new@example.com", "role": "viewer"})
+        assert response.status_code == 201, response.content
+        assert Invitation.objects.filter(workspace=pro, email="new@example.com", revoked_at__isnull=True).exists()
+        assert any("SMTP is down" in str(record.exc_info[1]) for record in caplog.records if record.exc_info)
 
     def test_invite_mails_a_link_and_stores_only_the_hash(self, member, pro, committed):
         workspace = pro
